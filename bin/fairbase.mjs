@@ -1,0 +1,7 @@
+#!/usr/bin/env node
+// Runs the TypeScript sources through tsx's loader: no build step between `npm ci` and `npm start`.
+import { register } from 'tsx/esm/api';
+
+register();
+const { main } = await import('../src/cli/main.ts');
+await main();

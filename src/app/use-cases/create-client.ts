@@ -1,0 +1,98 @@
+import { eq } from 'drizzle-orm';
+import { decideClaim } from '../../core/ownership/decide.ts';
+import type { Actor } from '../../core/ownership/types.ts';
+import { fail, ok, type Outcome } from '../../core/outcome.ts';
+import type { Tx } from '../../db/connect.ts';
+import {
+  addresses,
+  brands,
+  clients,
+  contacts,
+  legalEntities,
+  lines,
+  ownership,
+} from '../../db/schema/index.ts';
+import type { AddressInput, BrandInput, ContactInput, LegalEntityInput } from '../client-types.ts';
+import type { AppContext } from '../context.ts';
+import { activePolicy } from '../policy-store.ts';
+import { inTransaction } from '../tx.ts';
+import { applyEvents, countBase, lockManager, resolveLines } from './ownership-support.ts';
+
+export type CreateClientCommand = {
+  actor: Actor & { kind: 'user' };
+  displayName: string;
+  notes?: string | null;
+  legalEntities?: LegalEntityInput[];
+  brands?: BrandInput[];
+  contacts?: ContactInput[];
+  addresses?: AddressInput[];
+  /** Put the new client straight into the creator's base (default for managers); else it starts in the pool. */
+  claim?: boolean;
+  lineId?: number;
+};
+
+export async function insertClientRows(
+  tx: Tx,
+  cmd: Omit<CreateClientCommand, 'actor' | 'claim' | 'lineId'>,
+  createdBy: number | null,
+  now: Date,
+): Promise<number> {
+  const [row] = await tx
+    .insert(clients)
+    .values({
+      displayName: cmd.displayName.trim(),
+      notes: cmd.notes ?? null,
+      createdBy,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning({ id: clients.id });
+  const clientId = row!.id;
+  const common = { clientId, createdBy, createdAt: now };
+  if (cmd.legalEntities?.length) {
+    await tx.insert(legalEntities).values(cmd.legalEntities.map((e) => ({ ...common, ...e })));
+  }
+  if (cmd.brands?.length)
+    await tx.insert(brands).values(cmd.brands.map((b) => ({ ...common, name: b.name })));
+  if (cmd.contacts?.length) await tx.insert(contacts).values(cmd.contacts.map((c) => ({ ...common, ...c })));
+  if (cmd.addresses?.length)
+    await tx.insert(addresses).values(cmd.addresses.map((a) => ({ ...common, ...a })));
+  // Every client has an ownership row per line from the first day (C24); it starts in the pool.
+  const active = await tx.select({ id: lines.id }).from(lines).where(eq(lines.active, true));
+  await tx
+    .insert(ownership)
+    .values(active.map((l) => ({ clientId, lineId: l.id, ownerId: null, since: now })));
+  return clientId;
+}
+
+/** Create a client with its parts; a manager's new client goes into their base under the cap (R-CLAIM-1), all or nothing. */
+export async function createClient(
+  ctx: AppContext,
+  cmd: CreateClientCommand,
+): Promise<Outcome<{ id: number }>> {
+  const now = ctx.clock();
+  return inTransaction(ctx.db, async (tx) => {
+    const claim = cmd.claim ?? cmd.actor.role === 'manager';
+    const policy = await activePolicy(tx);
+    const lineIds = await resolveLines(tx, policy.policy, cmd.lineId);
+    if (!lineIds.ok) return lineIds;
+    const manager = claim ? await lockManager(tx, cmd.actor.id) : null;
+    const clientId = await insertClientRows(tx, cmd, cmd.actor.id, now);
+    if (claim) {
+      if (!manager) return fail('NOT_FOUND', { entity: 'user', userId: cmd.actor.id });
+      const decision = decideClaim({
+        policy,
+        now,
+        actor: cmd.actor,
+        manager,
+        slots: lineIds.value.map((lineId) => ({ clientId, lineId, ownerId: null, protectedUntil: null })),
+        baseCount: await countBase(tx, manager.id, lineIds.value, policy.policy),
+        lastReleasedAt: null,
+        reasonCode: 'CREATED_BY_OWNER',
+      });
+      if (decision.kind === 'rejected') return fail(decision.code, { ...decision.details, field: 'claim' });
+      await applyEvents(tx, decision.events);
+    }
+    return ok({ id: clientId });
+  });
+}

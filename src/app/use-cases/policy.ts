@@ -1,0 +1,45 @@
+import { desc } from 'drizzle-orm';
+import { isPresetName, type Policy, policySchema, presets } from '../../core/policy/policy.ts';
+import { fail, ok, type Outcome } from '../../core/outcome.ts';
+import { policies } from '../../db/schema/index.ts';
+import type { AppContext } from '../context.ts';
+import { savePolicyVersion } from '../policy-store.ts';
+
+/** Every change is a new version with author and time (R-POL-1); nothing is overwritten. */
+export async function setPolicy(
+  ctx: AppContext,
+  document: unknown,
+  actorId: number | null,
+  note: string | null,
+): Promise<Outcome<{ version: number; policy: Policy }>> {
+  const parsed = policySchema.safeParse(document);
+  if (!parsed.success) {
+    return fail('VALIDATION_FAILED', {
+      issues: parsed.error.issues.map((i) => ({ path: ['policy', ...i.path].join('.'), message: i.message })),
+    });
+  }
+  const now = ctx.clock();
+  const version = await ctx.db.transaction((tx) => savePolicyVersion(tx, parsed.data, actorId, note, now));
+  return ok({ version, policy: parsed.data });
+}
+
+export async function applyPreset(ctx: AppContext, name: string, actorId: number | null) {
+  if (!isPresetName(name)) {
+    return fail<{ version: number; policy: Policy }>('VALIDATION_FAILED', {
+      issues: [{ path: 'preset', message: `unknown preset "${name}"; use team, balanced or competition` }],
+    });
+  }
+  return setPolicy(ctx, presets[name], actorId, `preset ${name}`);
+}
+
+export async function listPolicyVersions(ctx: AppContext) {
+  return ctx.db
+    .select({
+      version: policies.version,
+      note: policies.note,
+      createdBy: policies.createdBy,
+      createdAt: policies.createdAt,
+    })
+    .from(policies)
+    .orderBy(desc(policies.version));
+}

@@ -1,0 +1,139 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { hash, verify } from '@node-rs/argon2';
+import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import type { Role, UserStatus } from '../../core/ownership/types.ts';
+import { fail, ok, type Outcome } from '../../core/outcome.ts';
+import type { Executor } from '../../db/connect.ts';
+import { sessions, users } from '../../db/schema/index.ts';
+import type { AppContext } from '../context.ts';
+
+const SESSION_DAYS = 30;
+
+export type PublicUser = {
+  id: number;
+  name: string;
+  email: string;
+  role: Role;
+  status: UserStatus;
+  hiredAt: Date;
+  capOverride: number | null;
+};
+
+const publicColumns = {
+  id: users.id,
+  name: users.name,
+  email: users.email,
+  role: users.role,
+  status: users.status,
+  hiredAt: users.hiredAt,
+  capOverride: users.capOverride,
+};
+
+/** Argon2id (memory-hard) with the library's defaults: 19 MiB, t=2, p=1 (OWASP's minimum). */
+export function hashPassword(password: string): Promise<string> {
+  return hash(password);
+}
+
+export type AddUserCommand = {
+  name: string;
+  email: string;
+  password: string;
+  role: Role;
+  hiredAt?: Date | undefined;
+  status?: UserStatus | undefined;
+};
+
+export async function addUser(ctx: AppContext, cmd: AddUserCommand): Promise<Outcome<PublicUser>> {
+  const now = ctx.clock();
+  const email = cmd.email.trim().toLowerCase();
+  const [existing] = await ctx.db
+    .select({ id: users.id })
+    .from(users)
+    .where(eq(sql`lower(${users.email})`, email));
+  if (existing) return fail('CONFLICT', { field: 'email', email });
+  const passwordHash = await hashPassword(cmd.password);
+  try {
+    const [row] = await ctx.db
+      .insert(users)
+      .values({
+        name: cmd.name.trim(),
+        email,
+        passwordHash,
+        role: cmd.role,
+        status: cmd.status ?? 'active',
+        hiredAt: cmd.hiredAt ?? now,
+        createdAt: now,
+      })
+      .returning(publicColumns);
+    return ok(row!);
+  } catch (e) {
+    if ((e as { code?: string }).code === '23505') return fail('CONFLICT', { field: 'email', email });
+    throw e;
+  }
+}
+
+export async function listUsers(ex: Executor): Promise<PublicUser[]> {
+  return ex.select(publicColumns).from(users).orderBy(asc(users.id));
+}
+
+export async function updateUser(
+  ctx: AppContext,
+  id: number,
+  patch: { role?: Role; status?: UserStatus; name?: string; capOverride?: number | null; password?: string },
+): Promise<Outcome<PublicUser>> {
+  const set: Partial<typeof users.$inferInsert> = {};
+  if (patch.role) set.role = patch.role;
+  if (patch.status) set.status = patch.status;
+  if (patch.name) set.name = patch.name.trim();
+  if (patch.capOverride !== undefined) set.capOverride = patch.capOverride;
+  if (patch.password) set.passwordHash = await hashPassword(patch.password);
+  if (Object.keys(set).length === 0)
+    return fail('VALIDATION_FAILED', { issues: [{ path: '', message: 'nothing to change' }] });
+  const [row] = await ctx.db.update(users).set(set).where(eq(users.id, id)).returning(publicColumns);
+  if (!row) return fail('NOT_FOUND', { entity: 'user', userId: id });
+  // Someone who left is signed out everywhere.
+  if (patch.status === 'left' || patch.password) await ctx.db.delete(sessions).where(eq(sessions.userId, id));
+  return ok(row);
+}
+
+function sessionId(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** Sign in: a random token goes to the cookie; only its SHA-256 is stored, so a database leak yields no sessions. */
+export async function login(
+  ctx: AppContext,
+  email: string,
+  password: string,
+  userAgent: string | null,
+): Promise<Outcome<{ token: string; user: PublicUser; expiresAt: Date }>> {
+  const now = ctx.clock();
+  const [u] = await ctx.db
+    .select()
+    .from(users)
+    .where(eq(sql`lower(${users.email})`, email.trim().toLowerCase()));
+  // Verify even for unknown e-mails would cost a hash; a constant-time answer is not worth it at this scale.
+  if (!u || !(await verify(u.passwordHash, password))) return fail('INVALID_CREDENTIALS', {});
+  if (u.status === 'left') return fail('INVALID_CREDENTIALS', {});
+  const token = randomBytes(32).toString('base64url');
+  const expiresAt = new Date(now.getTime() + SESSION_DAYS * 86_400_000);
+  await ctx.db
+    .insert(sessions)
+    .values({ id: sessionId(token), userId: u.id, createdAt: now, expiresAt, userAgent });
+  const { passwordHash: _omit, createdAt: _c, ...user } = u;
+  return ok({ token, user, expiresAt });
+}
+
+export async function logout(ctx: AppContext, token: string): Promise<void> {
+  await ctx.db.delete(sessions).where(eq(sessions.id, sessionId(token)));
+}
+
+export async function userForSession(ctx: AppContext, token: string): Promise<PublicUser | null> {
+  const [row] = await ctx.db
+    .select(publicColumns)
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.id, sessionId(token)), gt(sessions.expiresAt, ctx.clock())));
+  if (!row || row.status === 'left') return null;
+  return row;
+}

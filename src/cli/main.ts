@@ -1,0 +1,384 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import { bootstrap } from '../app/bootstrap.ts';
+import { DataDirLockedError, envConnectOptions, liveHolder, openRuntime } from '../app/compose.ts';
+import type { AppContext } from '../app/context.ts';
+import { activePolicy } from '../app/policy-store.ts';
+import { claimClient } from '../app/use-cases/claim-client.ts';
+import { loadDemo } from '../app/use-cases/load-demo.ts';
+import { applyPreset, setPolicy } from '../app/use-cases/policy.ts';
+import { releaseClient } from '../app/use-cases/release-client.ts';
+import { transferClient } from '../app/use-cases/transfer-client.ts';
+import { addUser, listUsers, type PublicUser, updateUser } from '../app/use-cases/users.ts';
+import type { Outcome, RejectionCode } from '../core/outcome.ts';
+import { describeRejection } from '../contract/rejections.ts';
+import { roleSchema, statusSchema } from '../contract/schemas.ts';
+
+import { type CliIo, processIo, table } from './output.ts';
+import { startServer } from './start.ts';
+import { findUserByRef } from '../app/queries/users.ts';
+
+export type CliEnv = {
+  env: NodeJS.ProcessEnv;
+  /** Set when the command runs inside a server that holds the data folder. */
+  server?: AppContext;
+};
+
+class Exit extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}
+
+function parseNow(value: string | undefined): Date | undefined {
+  if (!value) return undefined;
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime())) throw new CommanderError(2, 'fairbase.now', `--now: not a date: ${value}`);
+  return d;
+}
+
+/**
+ * The `fairbase` command. Returns the exit code (codes follow the rejection table).
+ * With an embedded data folder held by a running server, commands are sent through that server.
+ */
+export async function runCli(
+  argv: string[],
+  io: CliIo = processIo,
+  cli: CliEnv = { env: process.env },
+): Promise<number> {
+  const program = new Command('fairbase');
+  program
+    .description('Fairbase: who owns which client, and why')
+    .option('--now <iso>', 'act at this instant instead of the clock (replays, demos)')
+    .option('--json', 'print results as JSON')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
+
+  const reject = (code: RejectionCode, details: Record<string, unknown>): never => {
+    const r = describeRejection(code, details);
+    io.err(`error ${code}: ${r.body.error.message}`);
+    if (Object.keys(details).length) io.err(JSON.stringify(details));
+    throw new Exit(r.exit);
+  };
+  const unwrap = <T>(out: Outcome<T>): T => (out.ok ? out.value : reject(out.code, out.details));
+  const print = (value: unknown, human?: () => string) => {
+    io.out(program.opts().json || !human ? JSON.stringify(value, null, 2) : human());
+  };
+
+  /** Run with a database: the server's (in-server), else open one; `null` means the command was forwarded. */
+  const withCtx = async (fn: (ctx: AppContext) => Promise<void>): Promise<void> => {
+    const now = parseNow(program.opts().now);
+    if (cli.server) {
+      const ctx = now ? { ...cli.server, clock: () => new Date(now) } : cli.server;
+      return fn(ctx);
+    }
+    const conn = envConnectOptions(cli.env);
+    if (!conn.databaseUrl) {
+      const dataDir = resolve(conn.dataDir ?? 'data');
+      const holder = liveHolder(dataDir);
+      if (holder) {
+        if (holder.url && holder.token) return forward(holder.url, holder.token);
+        return reject('DATA_DIR_LOCKED', { pid: holder.pid, host: holder.host, dataDir });
+      }
+    }
+    let rt: Awaited<ReturnType<typeof openRuntime>>;
+    try {
+      rt = await openRuntime({ ...conn, now });
+    } catch (e) {
+      if (e instanceof DataDirLockedError)
+        return reject('DATA_DIR_LOCKED', { pid: e.holder.pid, dataDir: e.dataDir });
+      throw e;
+    }
+    try {
+      await bootstrap(rt.ctx, { createAdmin: false });
+      await fn(rt.ctx);
+    } finally {
+      await rt.close();
+    }
+  };
+
+  const forward = async (url: string, token: string) => {
+    io.err(`(the data folder is held by the running server at ${url}; the command runs there)`);
+    const res = await fetch(`${url}/api/internal/cli`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-fairbase-ops-token': token },
+      body: JSON.stringify({ argv }),
+    });
+    if (!res.ok) {
+      io.err(`the server refused the command (HTTP ${res.status})`);
+      throw new Exit(1);
+    }
+    const body = (await res.json()) as { exitCode: number; stdout: string; stderr: string };
+    if (body.stdout) io.out(body.stdout);
+    if (body.stderr) io.err(body.stderr);
+    throw new Exit(body.exitCode);
+  };
+
+  const userRef = async (ctx: AppContext, ref: string, field: string): Promise<PublicUser> =>
+    (await findUserByRef(ctx.db, ref)) ?? reject('NOT_FOUND', { entity: 'user', field, ref });
+  const intArg = (v: string, field: string): number => {
+    const n = Number(v);
+    return Number.isInteger(n) && n > 0
+      ? n
+      : reject('VALIDATION_FAILED', { issues: [{ path: field, message: `not a positive integer: ${v}` }] });
+  };
+  const lineOpt = (v: string | undefined) => (v ? { lineId: intArg(v, '--line') } : {});
+
+  program
+    .command('start')
+    .description('start the HTTP server (and the web UI)')
+    .option('--port <n>', 'port (env PORT)', cli.env.PORT ?? '3000')
+    .option('--host <h>', 'interface (env HOST)', cli.env.HOST ?? '127.0.0.1')
+    .option('--demo', 'load demo data on an empty database')
+    .option('--demo-clients <n>', 'clients in the demo', '2000')
+    .action(async (o: { port: string; host: string; demo?: boolean; demoClients: string }) => {
+      if (cli.server) reject('CONFLICT', { reason: 'the server is already running' });
+      await startServer({
+        env: cli.env,
+        io,
+        port: intArg(o.port, '--port'),
+        host: o.host,
+        demoClients: o.demo ? intArg(o.demoClients, '--demo-clients') : 0,
+        now: parseNow(program.opts().now),
+        runCommand: (ctx, args, bio) => runCli(args, bio, { env: cli.env, server: ctx }),
+      });
+    });
+
+  program
+    .command('migrate')
+    .description('apply database migrations (the server also does this at start)')
+    .action(() => withCtx(async () => io.out('migrations applied')));
+
+  const user = program.command('user').description('manage users');
+  user
+    .command('add')
+    .requiredOption('--name <name>')
+    .requiredOption('--email <email>')
+    .addOption(new Option('--role <role>').choices(roleSchema.options).makeOptionMandatory())
+    .option('--password <pw>', 'password (generated and printed when omitted)')
+    .option('--hired-at <date>', 'hire date (newcomer rules count from it)')
+    .action(
+      (o: {
+        name: string;
+        email: string;
+        role: 'manager' | 'head' | 'admin';
+        password?: string;
+        hiredAt?: string;
+      }) =>
+        withCtx(async (ctx) => {
+          const password = o.password ?? randomBytes(9).toString('base64url');
+          if (password.length < 8)
+            reject('VALIDATION_FAILED', {
+              issues: [{ path: '--password', message: 'at least 8 characters' }],
+            });
+          const hiredAt = o.hiredAt ? new Date(o.hiredAt) : undefined;
+          if (hiredAt && Number.isNaN(hiredAt.getTime()))
+            reject('VALIDATION_FAILED', { issues: [{ path: '--hired-at', message: 'not a date' }] });
+          const u = unwrap(
+            await addUser(ctx, { name: o.name, email: o.email, password, role: o.role, hiredAt }),
+          );
+          print(
+            u,
+            () => `user ${u.id} ${u.email} (${u.role}) added${o.password ? '' : `; password: ${password}`}`,
+          );
+        }),
+    );
+  user.command('list').action(() =>
+    withCtx(async (ctx) => {
+      const list = await listUsers(ctx.db);
+      print(list, () =>
+        table(
+          list.map((u) => ({
+            id: u.id,
+            name: u.name,
+            email: u.email,
+            role: u.role,
+            status: u.status,
+            hired: u.hiredAt.toISOString().slice(0, 10),
+          })),
+        ),
+      );
+    }),
+  );
+  user
+    .command('set-role <user> <role>')
+    .description('user: id or e-mail')
+    .action((ref: string, role: string) =>
+      withCtx(async (ctx) => {
+        const r = roleSchema.safeParse(role);
+        if (!r.success)
+          reject('VALIDATION_FAILED', {
+            issues: [{ path: 'role', message: `one of ${roleSchema.options.join(', ')}` }],
+          });
+        const u = unwrap(await updateUser(ctx, (await userRef(ctx, ref, 'user')).id, { role: r.data! }));
+        print(u, () => `user ${u.id} is now ${u.role}`);
+      }),
+    );
+  user
+    .command('set-status <user> <status>')
+    .description('user: id or e-mail; status: active, on_leave, left')
+    .action((ref: string, status: string) =>
+      withCtx(async (ctx) => {
+        const s = statusSchema.safeParse(status);
+        if (!s.success)
+          reject('VALIDATION_FAILED', {
+            issues: [{ path: 'status', message: `one of ${statusSchema.options.join(', ')}` }],
+          });
+        const u = unwrap(await updateUser(ctx, (await userRef(ctx, ref, 'user')).id, { status: s.data! }));
+        print(u, () => `user ${u.id} is now ${u.status}`);
+      }),
+    );
+
+  const policy = program.command('policy').description('show or change the rules');
+  policy.command('show').action(() =>
+    withCtx(async (ctx) => {
+      const p = await activePolicy(ctx.db);
+      io.out(JSON.stringify(p, null, 2));
+    }),
+  );
+  policy
+    .command('set <file>')
+    .description('make the JSON policy in FILE the new version')
+    .option('--note <text>')
+    .action((file: string, o: { note?: string }) =>
+      withCtx(async (ctx) => {
+        let doc: unknown;
+        try {
+          doc = JSON.parse(readFileSync(file, 'utf8'));
+        } catch (e) {
+          reject('VALIDATION_FAILED', { issues: [{ path: file, message: (e as Error).message }] });
+        }
+        const p = unwrap(await setPolicy(ctx, doc, null, o.note ?? `from ${file}`));
+        print(p, () => `policy version ${p.version} is active`);
+      }),
+    );
+  policy
+    .command('preset <name>')
+    .description('team | balanced | competition')
+    .action((name: string) =>
+      withCtx(async (ctx) => {
+        const p = unwrap(await applyPreset(ctx, name, null));
+        print(p, () => `policy version ${p.version} (preset ${name}) is active`);
+      }),
+    );
+
+  program
+    .command('demo')
+    .description('load a demo radio-advertising company into an empty database')
+    .option('--clients <n>', 'number of clients', '2000')
+    .option('--seed <n>', 'random seed', '42')
+    .action((o: { clients: string; seed: string }) =>
+      withCtx(async (ctx) => {
+        const res = unwrap(
+          await loadDemo(ctx, { clients: intArg(o.clients, '--clients'), seed: intArg(o.seed, '--seed') }),
+        );
+        print(res, () =>
+          [
+            `demo loaded: ${res.clients} clients, ${res.events} ledger events`,
+            `users (password "${res.password}"):`,
+            ...res.users.map((u) => `  ${u.email}  ${u.role}`),
+          ].join('\n'),
+        );
+      }),
+    );
+
+  const ownershipAction = (name: string) =>
+    program
+      .command(`${name} <client>`)
+      .requiredOption('--as <user>', 'acting user: id or e-mail')
+      .option('--line <id>', 'line of business');
+  ownershipAction('claim')
+    .description('claim a pool client for --as')
+    .action((client: string, o: { as: string; line?: string }) =>
+      withCtx(async (ctx) => {
+        const u = await userRef(ctx, o.as, '--as');
+        const res = unwrap(
+          await claimClient(ctx, {
+            actor: { kind: 'user', id: u.id, role: u.role },
+            clientId: intArg(client, 'client'),
+            ...lineOpt(o.line),
+          }),
+        );
+        print(res, () =>
+          res.events
+            .map((e) => `#${e.id} ${e.type} client ${e.clientId} → ${e.toManagerId} (${e.reasonCode})`)
+            .join('\n'),
+        );
+      }),
+    );
+  ownershipAction('release')
+    .description('release a client to the pool')
+    .option('--reason <text>')
+    .option('--override-protection')
+    .action(
+      (client: string, o: { as: string; line?: string; reason?: string; overrideProtection?: boolean }) =>
+        withCtx(async (ctx) => {
+          const u = await userRef(ctx, o.as, '--as');
+          const res = unwrap(
+            await releaseClient(ctx, {
+              actor: { kind: 'user', id: u.id, role: u.role },
+              clientId: intArg(client, 'client'),
+              reason: o.reason ?? null,
+              overrideProtection: Boolean(o.overrideProtection),
+              ...lineOpt(o.line),
+            }),
+          );
+          print(res, () =>
+            res.events
+              .map((e) => `#${e.id} ${e.type} client ${e.clientId} ← ${e.fromManagerId} (${e.reasonCode})`)
+              .join('\n'),
+          );
+        }),
+    );
+  ownershipAction('transfer')
+    .description('move a client to a manager (--as must be a head of sales)')
+    .requiredOption('--to <user>', 'receiving manager: id or e-mail')
+    .requiredOption('--reason <text>')
+    .option('--override-protection')
+    .action(
+      (
+        client: string,
+        o: { as: string; to: string; line?: string; reason: string; overrideProtection?: boolean },
+      ) =>
+        withCtx(async (ctx) => {
+          const u = await userRef(ctx, o.as, '--as');
+          const to = await userRef(ctx, o.to, '--to');
+          const res = unwrap(
+            await transferClient(ctx, {
+              actor: { kind: 'user', id: u.id, role: u.role },
+              clientId: intArg(client, 'client'),
+              toManagerId: to.id,
+              reason: o.reason,
+              overrideProtection: Boolean(o.overrideProtection),
+              ...lineOpt(o.line),
+            }),
+          );
+          print(res, () =>
+            res.events
+              .map(
+                (e) =>
+                  `#${e.id} ${e.type} client ${e.clientId}: ${e.fromManagerId ?? 'pool'} → ${e.toManagerId}`,
+              )
+              .join('\n'),
+          );
+        }),
+    );
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof Exit) return e.code;
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    io.err(`error: ${(e as Error).message}`);
+    return 1;
+  }
+}
+
+export async function main(): Promise<void> {
+  const code = await runCli(process.argv.slice(2));
+  // `start` keeps running: its server holds the event loop; other commands exit with their code.
+  if (process.argv[2] !== 'start' || code !== 0) process.exit(code);
+}

@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import { bootstrap } from '../app/bootstrap.ts';
+import { envConnectOptions, openRuntime } from '../app/compose.ts';
+import type { AppContext } from '../app/context.ts';
+import { loadDemo } from '../app/use-cases/load-demo.ts';
+import { buildServer } from '../http/server.ts';
+import { bufferIo, type CliIo } from './output.ts';
+
+export type StartOptions = {
+  env: NodeJS.ProcessEnv;
+  io: CliIo;
+  port: number;
+  host: string;
+  demoClients: number;
+  now: Date | undefined;
+  runCommand: (ctx: AppContext, argv: string[], io: CliIo) => Promise<number>;
+};
+
+/** Open the database (taking the data folder lock), migrate, bootstrap, serve; stop cleanly on SIGINT/SIGTERM. */
+export async function startServer(o: StartOptions) {
+  const rt = await openRuntime({ ...envConnectOptions(o.env), now: o.now });
+  const { ctx, database } = rt;
+  const boot = await bootstrap(ctx, {
+    adminEmail: o.env.FAIRBASE_ADMIN_EMAIL,
+    adminPassword: o.env.FAIRBASE_ADMIN_PASSWORD,
+  });
+  if (boot.adminCreated) {
+    const a = boot.adminCreated;
+    o.io.out(
+      `Created the first administrator: ${a.email}${a.generated ? `  password: ${a.password}  (shown once; change it)` : ''}`,
+    );
+  }
+  if (o.demoClients > 0) {
+    const res = await loadDemo(ctx, { clients: o.demoClients });
+    if (res.ok)
+      o.io.out(
+        `Demo data: ${res.value.clients} clients; managers sign in with password "${res.value.password}", e.g. ${res.value.users[1]?.email}`,
+      );
+    else o.io.out('Demo data skipped: the database already has clients.');
+  }
+  // The CLI reaches an embedded database through this server: a token only the lock file (mode 0600) reveals.
+  const token = database.lock ? randomBytes(24).toString('base64url') : null;
+  const app = await buildServer({
+    ctx,
+    logger: o.env.FAIRBASE_LOG === 'silent' ? false : { level: o.env.FAIRBASE_LOG ?? 'info' },
+    trustProxy: o.env.FAIRBASE_TRUST_PROXY === '1',
+    ops: token
+      ? {
+          token,
+          run: async (argv) => {
+            const bio = bufferIo();
+            const exitCode = await o.runCommand(ctx, argv, bio);
+            return { exitCode, stdout: bio.stdout.join('\n'), stderr: bio.stderr.join('\n') };
+          },
+        }
+      : null,
+  });
+  await app.listen({ port: o.port, host: o.host });
+  const addr = app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : o.port;
+  const url = `http://${o.host.includes(':') ? `[${o.host}]` : o.host === '0.0.0.0' ? '127.0.0.1' : o.host}:${port}`;
+  database.lock?.update({ url, token: token ?? undefined });
+  o.io.out(
+    `Fairbase is running at ${url} (database: ${database.kind}${database.dataDir ? ` in ${database.dataDir}` : ''}); API docs at ${url}/api/docs`,
+  );
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await app.close();
+    await rt.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return { app, url, stop };
+}

@@ -1,0 +1,150 @@
+import type { RejectionCode } from '../core/outcome.ts';
+
+type Entry = {
+  status: number;
+  exit: number;
+  messageKey: string;
+  message: (d: Record<string, unknown>) => string;
+};
+
+/**
+ * The one table that maps every "no" to an HTTP status, a CLI exit code and a message key
+ * (the web UI translates the key; the API and CLI also carry an English message).
+ * `satisfies Record<RejectionCode, …>`: adding a code without a row does not compile.
+ */
+export const rejectionTable = {
+  VALIDATION_FAILED: {
+    status: 400,
+    exit: 2,
+    messageKey: 'errors.VALIDATION_FAILED',
+    message: (d) => `Invalid input: ${issuesText(d)}`,
+  },
+  NOT_FOUND: {
+    status: 404,
+    exit: 3,
+    messageKey: 'errors.NOT_FOUND',
+    message: (d) => `Not found: ${String(d.entity ?? 'resource')}`,
+  },
+  UNAUTHENTICATED: {
+    status: 401,
+    exit: 4,
+    messageKey: 'errors.UNAUTHENTICATED',
+    message: () => 'Sign in first',
+  },
+  INVALID_CREDENTIALS: {
+    status: 401,
+    exit: 4,
+    messageKey: 'errors.INVALID_CREDENTIALS',
+    message: () => 'Wrong e-mail or password',
+  },
+  FORBIDDEN: {
+    status: 403,
+    exit: 5,
+    messageKey: 'errors.FORBIDDEN',
+    message: (d) => `Your role may not do this${d.allowed ? ` (allowed: ${String(d.allowed)})` : ''}`,
+  },
+  CONFLICT: {
+    status: 409,
+    exit: 6,
+    messageKey: 'errors.CONFLICT',
+    message: (d) => `Already exists${d.field ? `: ${String(d.field)}` : ''}`,
+  },
+  DATA_DIR_LOCKED: {
+    status: 423,
+    exit: 7,
+    messageKey: 'errors.DATA_DIR_LOCKED',
+    message: (d) => `The data folder is in use by PID ${String(d.pid)}`,
+  },
+  CAP_REACHED: {
+    status: 409,
+    exit: 10,
+    messageKey: 'errors.CAP_REACHED',
+    message: (d) => `The base is full: ${String(d.count)} of ${String(d.cap)} clients`,
+  },
+  CLIENT_OWNED_BY_OTHER: {
+    status: 409,
+    exit: 11,
+    messageKey: 'errors.CLIENT_OWNED_BY_OTHER',
+    message: (d) => `The client is in the base of manager ${String(d.ownerId)}`,
+  },
+  ALREADY_OWNER: {
+    status: 409,
+    exit: 12,
+    messageKey: 'errors.ALREADY_OWNER',
+    message: () => 'The client is already in your base',
+  },
+  NOT_OWNER: {
+    status: 403,
+    exit: 13,
+    messageKey: 'errors.NOT_OWNER',
+    message: () => 'Only the owner (or a head of sales) may do this',
+  },
+  CLIENT_IN_POOL: {
+    status: 409,
+    exit: 14,
+    messageKey: 'errors.CLIENT_IN_POOL',
+    message: () => 'The client is in the pool, nobody owns it',
+  },
+  REASON_REQUIRED: {
+    status: 400,
+    exit: 15,
+    messageKey: 'errors.REASON_REQUIRED',
+    message: () => 'A reason is required (field "reason")',
+  },
+  RECLAIM_COOLDOWN: {
+    status: 409,
+    exit: 16,
+    messageKey: 'errors.RECLAIM_COOLDOWN',
+    message: (d) => `You released this client recently; you may claim it again after ${String(d.until)}`,
+  },
+  CLIENT_PROTECTED: {
+    status: 409,
+    exit: 17,
+    messageKey: 'errors.CLIENT_PROTECTED',
+    message: (d) => `The client is protected until ${String(d.until)}; set overrideProtection to proceed`,
+  },
+  USER_NOT_ACTIVE: {
+    status: 409,
+    exit: 18,
+    messageKey: 'errors.USER_NOT_ACTIVE',
+    message: (d) => `The user is not active (${String(d.status)})`,
+  },
+  USER_CANNOT_OWN: {
+    status: 409,
+    exit: 19,
+    messageKey: 'errors.USER_CANNOT_OWN',
+    message: () => 'Only managers and heads of sales can own clients',
+  },
+  ROLE_NOT_ALLOWED: {
+    status: 403,
+    exit: 5,
+    messageKey: 'errors.ROLE_NOT_ALLOWED',
+    message: (d) => `Not allowed: ${String(d.reason ?? d.action ?? '')}`,
+  },
+  SWAP_SAME_CLIENT: {
+    status: 400,
+    exit: 20,
+    messageKey: 'errors.SWAP_SAME_CLIENT',
+    message: () => 'A swap needs two different clients (field "releaseClientId")',
+  },
+  TRANSFER_SAME_OWNER: {
+    status: 409,
+    exit: 21,
+    messageKey: 'errors.TRANSFER_SAME_OWNER',
+    message: () => 'The client already belongs to that manager',
+  },
+} satisfies Record<RejectionCode, Entry>;
+
+function issuesText(d: Record<string, unknown>): string {
+  const issues = (d.issues as { path: string; message: string }[] | undefined) ?? [];
+  return issues.map((i) => `${i.path || '(body)'}: ${i.message}`).join('; ') || 'see details';
+}
+
+export function describeRejection(code: RejectionCode, details: Record<string, unknown>) {
+  const e: Entry = rejectionTable[code];
+  return {
+    status: e.status,
+    exit: e.exit,
+    body: { error: { code, message: e.message(details), messageKey: e.messageKey, details } },
+  };
+}

@@ -1,0 +1,280 @@
+import { z } from 'zod';
+import { validateInn, validateKpp, validateOgrn, validateOgrnip } from '../core/identity/ru-identifiers.ts';
+import { policySchema } from '../core/policy/policy.ts';
+
+/** Dates leave the API as ISO-8601 strings. */
+export const isoDate = z.date().transform((d) => d.toISOString());
+const isoDateNullable = z
+  .date()
+  .nullable()
+  .transform((d) => (d ? d.toISOString() : null));
+
+export const idParam = z.object({ id: z.coerce.number().int().positive() });
+export const partParam = z.object({
+  id: z.coerce.number().int().positive(),
+  partId: z.coerce.number().int().positive(),
+});
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+const optText = (max: number) => z.string().trim().max(max).nullable().optional();
+
+const errorMessages: Record<string, string> = {
+  INVALID_LENGTH: 'wrong length',
+  INVALID_CHARACTERS: 'only digits allowed',
+  INVALID_CHECKSUM: 'checksum does not match',
+  INVALID_COMPONENT: 'wrong first digit',
+};
+
+/** ИНН/КПП/ОГРН are checked by their checksums at the boundary, so a bad one names its field. */
+const identifier = (validate: (v: string) => { ok: true; value: string } | { ok: false; error: string }) =>
+  z
+    .string()
+    .trim()
+    .nullable()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === null || v === undefined || v === '') return null;
+      const r = validate(v);
+      if (!r.ok) {
+        ctx.addIssue({ code: 'custom', message: errorMessages[r.error] ?? r.error });
+        return z.NEVER;
+      }
+      return r.value;
+    });
+
+const ogrnAny = (v: string) => (v.replace(/\D/g, '').length === 15 ? validateOgrnip(v) : validateOgrn(v));
+
+export const legalEntityInput = z.object({
+  name: text(300),
+  legalForm: optText(60),
+  inn: identifier(validateInn),
+  kpp: identifier(validateKpp),
+  ogrn: identifier(ogrnAny),
+});
+export const brandInput = z.object({ name: text(200) });
+export const contactInput = z.object({
+  name: text(200),
+  position: optText(200),
+  isDecisionMaker: z.boolean().optional(),
+  phones: z.array(text(50)).max(20).optional(),
+  emails: z.array(z.email().max(254)).max(20).optional(),
+  doNotContact: z.boolean().optional(),
+});
+export const addressKind = z.enum(['hq', 'branch', 'store', 'other']);
+export const addressInput = z.object({ kind: addressKind, address: text(500), city: optText(120) });
+
+export const partInputs = {
+  legalEntities: legalEntityInput,
+  brands: brandInput,
+  contacts: contactInput,
+  addresses: addressInput,
+} as const;
+
+export const clientCreateInput = z.object({
+  displayName: text(300),
+  notes: optText(5000),
+  legalEntities: z.array(legalEntityInput).max(50).optional(),
+  brands: z.array(brandInput).max(50).optional(),
+  contacts: z.array(contactInput).max(200).optional(),
+  addresses: z.array(addressInput).max(200).optional(),
+  claim: z.boolean().optional().describe('Put the new client in my base (default true for managers)'),
+  lineId: z.number().int().positive().optional(),
+});
+export const clientPatchInput = z
+  .object({ displayName: text(300).optional(), notes: optText(5000) })
+  .refine((v) => Object.keys(v).length > 0, { message: 'nothing to change' });
+
+const cursorLimit = {
+  cursor: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+};
+
+export const clientListQuery = z.object({
+  q: z.string().trim().max(200).optional(),
+  owner: z.union([z.literal('me'), z.coerce.number().int().positive()]).optional(),
+  line: z.coerce.number().int().positive().optional(),
+  status: z.enum(['pool', 'owned']).optional(),
+  ...cursorLimit,
+});
+export const poolQuery = z.object({
+  q: z.string().trim().max(200).optional(),
+  line: z.coerce.number().int().positive().optional(),
+  ...cursorLimit,
+});
+export const ledgerQuery = z.object({
+  clientId: z.coerce.number().int().positive().optional(),
+  managerId: z.coerce.number().int().positive().optional(),
+  line: z.coerce.number().int().positive().optional(),
+  from: z.coerce.date().optional(),
+  to: z.coerce.date().optional(),
+  order: z.enum(['asc', 'desc']).default('asc'),
+  ...cursorLimit,
+});
+export const ownerAtQuery = z.object({ at: z.coerce.date() });
+export const lineQuery = z.object({ line: z.coerce.number().int().positive().optional() });
+
+export const claimInput = z.object({ lineId: z.number().int().positive().optional() }).nullish();
+export const releaseInput = z
+  .object({
+    lineId: z.number().int().positive().optional(),
+    reason: z.string().trim().max(1000).optional(),
+    overrideProtection: z.boolean().optional(),
+  })
+  .nullish();
+export const swapInput = z.object({
+  releaseClientId: z.number().int().positive(),
+  lineId: z.number().int().positive().optional(),
+});
+export const transferInput = z.object({
+  toManagerId: z.number().int().positive(),
+  reason: z.string().trim().min(1, 'a reason is required').max(1000),
+  lineId: z.number().int().positive().optional(),
+  overrideProtection: z.boolean().optional(),
+});
+
+export const loginInput = z.object({
+  email: z.string().trim().min(3).max(254),
+  password: z.string().min(1).max(200),
+});
+export const roleSchema = z.enum(['manager', 'head', 'admin']);
+export const statusSchema = z.enum(['active', 'on_leave', 'left']);
+export const userCreateInput = z.object({
+  name: text(200),
+  email: z.email().max(254),
+  password: z.string().min(8, 'at least 8 characters').max(200),
+  role: roleSchema,
+  hiredAt: z.coerce.date().optional(),
+});
+export const userPatchInput = z
+  .object({
+    name: text(200).optional(),
+    role: roleSchema.optional(),
+    status: statusSchema.optional(),
+    capOverride: z.number().int().min(1).max(100_000).nullable().optional(),
+    password: z.string().min(8, 'at least 8 characters').max(200).optional(),
+  })
+  .refine((v) => Object.keys(v).length > 0, { message: 'nothing to change' });
+export const policyPutInput = z.object({ policy: policySchema, note: z.string().trim().max(500).optional() });
+
+// ---- responses ----
+export const errorBody = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    messageKey: z.string(),
+    details: z.record(z.string(), z.unknown()),
+  }),
+});
+export const userOut = z.object({
+  id: z.number(),
+  name: z.string(),
+  email: z.string(),
+  role: roleSchema,
+  status: statusSchema,
+  hiredAt: isoDate,
+  capOverride: z.number().nullable(),
+});
+export const ownerOut = z.object({
+  lineId: z.number(),
+  lineName: z.string(),
+  ownerId: z.number().nullable(),
+  ownerName: z.string().nullable(),
+  since: isoDate,
+  protectedUntil: isoDateNullable,
+  lastReason: z.string().nullable(),
+});
+const partBase = {
+  id: z.number(),
+  clientId: z.number(),
+  createdBy: z.number().nullable(),
+  createdAt: isoDate,
+};
+export const clientCardOut = z.object({
+  id: z.number(),
+  displayName: z.string(),
+  notes: z.string().nullable(),
+  createdBy: z.number().nullable(),
+  createdAt: isoDate,
+  updatedAt: isoDate,
+  legalEntities: z.array(
+    z.object({
+      ...partBase,
+      name: z.string(),
+      legalForm: z.string().nullable(),
+      inn: z.string().nullable(),
+      kpp: z.string().nullable(),
+      ogrn: z.string().nullable(),
+    }),
+  ),
+  brands: z.array(z.object({ ...partBase, name: z.string() })),
+  contacts: z.array(
+    z.object({
+      ...partBase,
+      name: z.string(),
+      position: z.string().nullable(),
+      isDecisionMaker: z.boolean(),
+      phones: z.array(z.string()),
+      emails: z.array(z.string()),
+      doNotContact: z.boolean(),
+    }),
+  ),
+  addresses: z.array(
+    z.object({ ...partBase, kind: addressKind, address: z.string(), city: z.string().nullable() }),
+  ),
+  owners: z.array(ownerOut),
+});
+export const clientListItemOut = z.object({
+  id: z.number(),
+  displayName: z.string(),
+  createdAt: isoDate,
+  lineId: z.number(),
+  ownerId: z.number().nullable(),
+  ownerName: z.string().nullable(),
+  since: isoDate,
+  protectedUntil: isoDateNullable,
+});
+export const page = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), nextCursor: z.number().nullable() });
+
+export const eventOut = z.object({
+  id: z.number(),
+  type: z.string(),
+  clientId: z.number(),
+  lineId: z.number(),
+  fromManagerId: z.number().nullable(),
+  toManagerId: z.number().nullable(),
+  actor: z.string(),
+  reasonCode: z.string(),
+  rule: z.string(),
+  policyVersion: z.number(),
+  occurredAt: isoDate,
+  protectedUntil: isoDateNullable,
+  details: z.record(z.string(), z.unknown()),
+});
+export const changeOut = z.object({ events: z.array(eventOut) });
+export const managerOut = userOut.extend({
+  baseCount: z.number(),
+  cap: z.number(),
+  capSource: z.enum(['policy', 'newcomer', 'override']),
+  newcomer: z.boolean(),
+});
+export const policyOut = z.object({ version: z.number(), policy: policySchema });
+export const policyVersionOut = z.object({
+  version: z.number(),
+  note: z.string().nullable(),
+  createdBy: z.number().nullable(),
+  createdAt: isoDate,
+});
+export const ownerAtOut = z.object({
+  clientId: z.number(),
+  at: isoDate,
+  lines: z.array(
+    z.object({
+      lineId: z.number(),
+      ownerId: z.number().nullable(),
+      since: isoDateNullable,
+      event: eventOut.nullable(),
+    }),
+  ),
+});
+export const idOut = z.object({ id: z.number() });

@@ -1,0 +1,27 @@
+import type { RuleRejectionCode } from './ownership/types.ts';
+
+/** Codes that are not rule decisions but still a clear "no" to the caller. */
+export const boundaryRejectionCodes = [
+  'VALIDATION_FAILED',
+  'NOT_FOUND',
+  'UNAUTHENTICATED',
+  'INVALID_CREDENTIALS',
+  'FORBIDDEN',
+  'CONFLICT',
+  'DATA_DIR_LOCKED',
+] as const;
+export type BoundaryRejectionCode = (typeof boundaryRejectionCodes)[number];
+export type RejectionCode = RuleRejectionCode | BoundaryRejectionCode;
+
+/** What a use case returns: a value, or a "no" with its code and details (never an exception). */
+export type Outcome<T> =
+  | { ok: true; value: T }
+  | { ok: false; code: RejectionCode; details: Record<string, unknown> };
+
+export function ok<T>(value: T): Outcome<T> {
+  return { ok: true, value };
+}
+
+export function fail<T = never>(code: RejectionCode, details: Record<string, unknown> = {}): Outcome<T> {
+  return { ok: false, code, details };
+}

@@ -1,0 +1,145 @@
+import { z } from 'zod';
+
+/**
+ * The company rule set (C5). Policy is data: every decision records the version it used,
+ * so a dispute can be replayed under the rules of its day (R-POL-1).
+ * Fields that later capabilities fill (expiry, result caps, disputes, splits…) are already
+ * here with defaults, so a stored policy never needs a migration to gain them.
+ */
+const tierSchema = z.object({
+  minRevenueKopecks: z.number().int().min(0),
+  minOrders: z.number().int().min(0),
+  cap: z.number().int().min(1).max(100_000),
+});
+
+const splitSchema = z
+  .object({
+    originator: z.number().int().min(0).max(100),
+    closer: z.number().int().min(0).max(100),
+    helper: z.number().int().min(0).max(100),
+  })
+  .refine((s) => s.originator + s.closer + s.helper === 100, { message: 'shares must sum to 100' });
+
+export const policySchema = z.object({
+  preset: z.enum(['team', 'balanced', 'competition', 'custom']),
+  lines: z.object({
+    /** independent: one owner per (client, line); single_owner: one owner for all lines (R-LINE-1). */
+    mode: z.enum(['independent', 'single_owner']),
+  }),
+  caps: z.object({
+    defaultCap: z.number().int().min(1).max(100_000),
+    /** May a head transfer a client to a manager already at the cap (R-XFER-2)? */
+    headTransferMayExceedCap: z.boolean(),
+  }),
+  newcomer: z.object({
+    enabled: z.boolean(),
+    days: z.number().int().min(0).max(730),
+    cap: z.number().int().min(1).max(100_000),
+    /** Clients a newcomer holds are protected for the newcomer period (C6). */
+    protectClients: z.boolean(),
+  }),
+  /** Days after a claim during which nobody may take the client (R-PROT-1). */
+  claimProtectionDays: z.number().int().min(0).max(365),
+  /** Days after releasing a client during which the same manager may not claim it back (R-CLAIM-4). */
+  reclaimCooldownDays: z.number().int().min(0).max(365),
+  resultCaps: z.object({
+    enabled: z.boolean(),
+    windowDays: z.number().int().min(1).max(730),
+    metric: z.enum(['revenue', 'orders']),
+    tiers: z.array(tierSchema).max(20),
+    releaseDeadlineDays: z.number().int().min(0).max(90),
+  }),
+  expiry: z.object({
+    enabled: z.boolean(),
+    noTouchDays: z.number().int().min(1).max(3650),
+    noOrderDays: z.number().int().min(1).max(3650),
+    warnDaysBefore: z.array(z.number().int().min(1).max(365)).max(10),
+  }),
+  contact: z.object({
+    cooldownDays: z.number().int().min(0).max(365),
+    nonOwnerOutreach: z.enum(['allow', 'warn', 'block']),
+  }),
+  disputes: z.object({
+    openOnWonDeal: z.boolean(),
+    openOnMeeting: z.boolean(),
+    /** An owner with no touch in this many days before the claimant's first touch loses automatically. */
+    autoTransferIfOwnerIdleDays: z.number().int().min(0).max(3650),
+    decisionDeadlineDays: z.number().int().min(1).max(90),
+  }),
+  splits: z.object({
+    defaultPreset: z.enum(['owner_takes_all', 'half_half', 'by_contribution']),
+    byContribution: splitSchema,
+  }),
+});
+
+export type Policy = z.infer<typeof policySchema>;
+export type PresetName = 'team' | 'balanced' | 'competition';
+
+const base: Policy = {
+  preset: 'balanced',
+  lines: { mode: 'independent' },
+  caps: { defaultCap: 200, headTransferMayExceedCap: false },
+  newcomer: { enabled: true, days: 90, cap: 300, protectClients: true },
+  claimProtectionDays: 14,
+  reclaimCooldownDays: 14,
+  resultCaps: {
+    enabled: false,
+    windowDays: 90,
+    metric: 'revenue',
+    tiers: [
+      { minRevenueKopecks: 0, minOrders: 0, cap: 150 },
+      { minRevenueKopecks: 50_000_000, minOrders: 3, cap: 200 },
+      { minRevenueKopecks: 150_000_000, minOrders: 8, cap: 250 },
+    ],
+    releaseDeadlineDays: 7,
+  },
+  expiry: { enabled: true, noTouchDays: 45, noOrderDays: 90, warnDaysBefore: [7, 3, 1] },
+  contact: { cooldownDays: 3, nonOwnerOutreach: 'warn' },
+  disputes: {
+    openOnWonDeal: true,
+    openOnMeeting: false,
+    autoTransferIfOwnerIdleDays: 0,
+    decisionDeadlineDays: 7,
+  },
+  splits: { defaultPreset: 'by_contribution', byContribution: { originator: 30, closer: 60, helper: 10 } },
+};
+
+/**
+ * Three presets (documented in docs/rules.md):
+ * - team: generous bases, long protection, non-owner outreach blocked, credit shared by contribution;
+ * - balanced: the defaults above;
+ * - competition ("wolves"): small bases grown by results, short protection, fast expiry,
+ *   outreach allowed, an idle owner loses a dispute automatically, closer takes more.
+ */
+export const presets: Record<PresetName, Policy> = {
+  team: {
+    ...base,
+    preset: 'team',
+    caps: { defaultCap: 250, headTransferMayExceedCap: true },
+    claimProtectionDays: 30,
+    reclaimCooldownDays: 7,
+    expiry: { enabled: true, noTouchDays: 60, noOrderDays: 120, warnDaysBefore: [14, 7, 1] },
+    contact: { cooldownDays: 5, nonOwnerOutreach: 'block' },
+    disputes: { ...base.disputes, openOnMeeting: true },
+    splits: { defaultPreset: 'by_contribution', byContribution: { originator: 40, closer: 50, helper: 10 } },
+  },
+  balanced: base,
+  competition: {
+    ...base,
+    preset: 'competition',
+    caps: { defaultCap: 150, headTransferMayExceedCap: false },
+    claimProtectionDays: 7,
+    reclaimCooldownDays: 30,
+    resultCaps: { ...base.resultCaps, enabled: true },
+    expiry: { enabled: true, noTouchDays: 30, noOrderDays: 60, warnDaysBefore: [5, 1] },
+    contact: { cooldownDays: 2, nonOwnerOutreach: 'allow' },
+    disputes: { ...base.disputes, openOnMeeting: true, autoTransferIfOwnerIdleDays: 21 },
+    splits: { defaultPreset: 'by_contribution', byContribution: { originator: 20, closer: 75, helper: 5 } },
+  },
+};
+
+export const defaultPolicy: Policy = presets.balanced;
+
+export function isPresetName(name: string): name is PresetName {
+  return name === 'team' || name === 'balanced' || name === 'competition';
+}

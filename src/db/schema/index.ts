@@ -1,0 +1,5 @@
+export * from './clients.ts';
+export * from './lines.ts';
+export * from './ownership.ts';
+export * from './policies.ts';
+export * from './users.ts';

@@ -1,0 +1,35 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppContext } from '../../app/context.ts';
+import { activePolicy } from '../../app/policy-store.ts';
+import { listPolicyVersions, setPolicy } from '../../app/use-cases/policy.ts';
+import { policyOut, policyPutInput, policyVersionOut } from '../../contract/schemas.ts';
+import { ALL, currentUser, HEAD } from '../auth.ts';
+import { sendOutcome } from '../reply.ts';
+
+export function registerPolicyRoutes(root: FastifyInstance, ctx: AppContext) {
+  const app = root.withTypeProvider<ZodTypeProvider>();
+  app.get(
+    '/api/policy',
+    { config: { access: ALL }, schema: { tags: ['policy'], response: { 200: policyOut } } },
+    async () => activePolicy(ctx.db),
+  );
+  app.put(
+    '/api/policy',
+    {
+      config: { access: HEAD },
+      schema: { tags: ['policy'], body: policyPutInput, response: { 200: policyOut } },
+    },
+    async (req, reply) =>
+      sendOutcome(reply, await setPolicy(ctx, req.body.policy, currentUser(req).id, req.body.note ?? null)),
+  );
+  app.get(
+    '/api/policy/versions',
+    {
+      config: { access: ALL },
+      schema: { tags: ['policy'], response: { 200: z.object({ items: z.array(policyVersionOut) }) } },
+    },
+    async () => ({ items: await listPolicyVersions(ctx) }),
+  );
+}

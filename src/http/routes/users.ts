@@ -1,0 +1,36 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppContext } from '../../app/context.ts';
+import { addUser, listUsers, updateUser } from '../../app/use-cases/users.ts';
+import { idParam, userCreateInput, userOut, userPatchInput } from '../../contract/schemas.ts';
+import { ADMIN } from '../auth.ts';
+import { sendOutcome } from '../reply.ts';
+
+export function registerUserRoutes(root: FastifyInstance, ctx: AppContext) {
+  const app = root.withTypeProvider<ZodTypeProvider>();
+  app.get(
+    '/api/users',
+    {
+      config: { access: ADMIN },
+      schema: { tags: ['users'], response: { 200: z.object({ items: z.array(userOut) }) } },
+    },
+    async () => ({ items: await listUsers(ctx.db) }),
+  );
+  app.post(
+    '/api/users',
+    {
+      config: { access: ADMIN },
+      schema: { tags: ['users'], body: userCreateInput, response: { 201: userOut } },
+    },
+    async (req, reply) => sendOutcome(reply, await addUser(ctx, req.body), 201),
+  );
+  app.patch(
+    '/api/users/:id',
+    {
+      config: { access: ADMIN },
+      schema: { tags: ['users'], params: idParam, body: userPatchInput, response: { 200: userOut } },
+    },
+    async (req, reply) => sendOutcome(reply, await updateUser(ctx, req.params.id, req.body)),
+  );
+}

@@ -1,0 +1,144 @@
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { AppContext } from '../app/context.ts';
+import { userForSession } from '../app/use-cases/users.ts';
+import { type RouteAccess, sessionToken } from './auth.ts';
+import { sendRejection } from './reply.ts';
+import { registerAuthRoutes } from './routes/auth.ts';
+import { registerClientRoutes } from './routes/clients.ts';
+import { registerLedgerRoutes } from './routes/ledger.ts';
+import { registerOpsRoutes, type OpsHandler } from './routes/ops.ts';
+import { registerOwnershipRoutes } from './routes/ownership.ts';
+import { registerPolicyRoutes } from './routes/policy.ts';
+import { registerUserRoutes } from './routes/users.ts';
+
+export type ServerOptions = {
+  ctx: AppContext;
+  logger?: FastifyServerOptions['logger'];
+  trustProxy?: boolean;
+  /** CLI pass-through (PGlite data folder held by this server): the token from the lock file, and the runner. */
+  ops?: { token: string; run: OpsHandler } | null;
+};
+
+export type App = FastifyInstance & { routeAccess: Map<string, RouteAccess> };
+
+export async function buildServer(opts: ServerOptions): Promise<App> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    trustProxy: opts.trustProxy ?? false,
+    bodyLimit: 5 * 1024 * 1024,
+  }).withTypeProvider<ZodTypeProvider>() as unknown as App;
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorateRequest('user', null);
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Fairbase API', version: '0.1.0', description: 'Who owns which client, and why.' },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'fairbase_session' },
+          bearer: { type: 'http', scheme: 'bearer' },
+        },
+      },
+      security: [{ session: [] }, { bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  // Every /api route must declare its access; a route without one fails at start-up, not in production.
+  const routeAccess = new Map<string, RouteAccess>();
+  app.decorate('routeAccess', routeAccess);
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/api/') || route.url.startsWith('/api/docs')) return;
+    const access = route.config?.access;
+    if (!access) throw new Error(`route ${route.method} ${route.url} declares no access`);
+    for (const m of [route.method].flat()) if (m !== 'HEAD') routeAccess.set(`${m} ${route.url}`, access);
+  });
+
+  app.addHook('onRequest', async (req, reply) => {
+    const access = req.routeOptions.config?.access;
+    if (!access || access === 'public') return;
+    if (access === 'ops') {
+      const token = req.headers['x-fairbase-ops-token'];
+      if (!opts.ops || typeof token !== 'string' || token !== opts.ops.token)
+        return sendRejection(reply, 'FORBIDDEN', {});
+      return;
+    }
+    const token = sessionToken(req);
+    const user = token ? await userForSession(opts.ctx, token) : null;
+    if (!user) return sendRejection(reply, 'UNAUTHENTICATED', {});
+    if (!access.includes(user.role))
+      return sendRejection(reply, 'FORBIDDEN', { role: user.role, allowed: access.join(',') });
+    req.user = user;
+  });
+
+  app.setErrorHandler((err, req, reply) => {
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const where = err.validationContext ?? 'body';
+      return sendRejection(reply, 'VALIDATION_FAILED', {
+        issues: err.validation.map((v) => ({
+          path: [where, ...v.instancePath.split('/').filter(Boolean)].join('.'),
+          message: v.message ?? 'invalid',
+        })),
+      });
+    }
+    const e = err as { statusCode?: number; code?: string; message: string };
+    if (
+      e.statusCode === 400 ||
+      e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
+      e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
+    ) {
+      return sendRejection(reply, 'VALIDATION_FAILED', { issues: [{ path: 'body', message: e.message }] });
+    }
+    if (e.statusCode === 415 || e.statusCode === 413) {
+      return reply.code(e.statusCode).send({
+        error: {
+          code: 'VALIDATION_FAILED',
+          message: e.message,
+          messageKey: 'errors.VALIDATION_FAILED',
+          details: {},
+        },
+      });
+    }
+    req.log.error(err);
+    return reply.code(500).send({
+      error: {
+        code: 'INTERNAL',
+        message: 'Internal error; see the server log',
+        messageKey: 'errors.INTERNAL',
+        details: {},
+      },
+    });
+  });
+  app.setNotFoundHandler((req, reply) =>
+    sendRejection(reply, 'NOT_FOUND', { entity: 'route', url: req.url }),
+  );
+
+  app.get('/api/health', { config: { access: 'public' } }, async () => ({
+    status: 'ok',
+    db: opts.ctx.dbKind,
+  }));
+  app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
+  registerAuthRoutes(app, opts.ctx);
+  registerClientRoutes(app, opts.ctx);
+  registerOwnershipRoutes(app, opts.ctx);
+  registerLedgerRoutes(app, opts.ctx);
+  registerPolicyRoutes(app, opts.ctx);
+  registerUserRoutes(app, opts.ctx);
+  registerOpsRoutes(app, opts.ops?.run ?? null);
+  return app;
+}
