@@ -32,7 +32,8 @@ export type TestEnv = {
   ctx: AppContext;
   clock: TestClock;
   app: App;
-  /** A server-side admin for set-up. */
+  /** The PostgreSQL URL of this file's database (PostgreSQL runs only). */
+  databaseUrl: string | null;
   close(): Promise<void>;
 };
 
@@ -41,6 +42,7 @@ export async function createTestEnv(): Promise<TestEnv> {
   const url = process.env.DATABASE_URL;
   let database: Database;
   let dropDb: (() => Promise<void>) | null = null;
+  let databaseUrl: string | null = null;
   if (url) {
     const name = `fb_t_${process.pid}_${randomBytes(4).toString('hex')}`;
     const admin = new pg.Client({ connectionString: url });
@@ -49,7 +51,8 @@ export async function createTestEnv(): Promise<TestEnv> {
     await admin.end();
     const u = new URL(url);
     u.pathname = `/${name}`;
-    database = await connect({ databaseUrl: u.toString(), poolSize: 20 });
+    databaseUrl = u.toString();
+    database = await connect({ databaseUrl, poolSize: 60 });
     dropDb = async () => {
       const a = new pg.Client({ connectionString: url });
       await a.connect();
@@ -70,6 +73,7 @@ export async function createTestEnv(): Promise<TestEnv> {
     ctx,
     clock,
     app,
+    databaseUrl,
     close: async () => {
       await app.close();
       await database.close();

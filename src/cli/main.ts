@@ -124,6 +124,12 @@ export async function runCli(
       ? n
       : reject('VALIDATION_FAILED', { issues: [{ path: field, message: `not a positive integer: ${v}` }] });
   };
+  const portArg = (v: string): number => {
+    const n = Number(v);
+    return Number.isInteger(n) && n >= 0 && n <= 65535
+      ? n
+      : reject('VALIDATION_FAILED', { issues: [{ path: '--port', message: `not a port: ${v}` }] });
+  };
   const lineOpt = (v: string | undefined) => (v ? { lineId: intArg(v, '--line') } : {});
 
   program
@@ -138,7 +144,7 @@ export async function runCli(
       await startServer({
         env: cli.env,
         io,
-        port: intArg(o.port, '--port'),
+        port: portArg(o.port),
         host: o.host,
         demoClients: o.demo ? intArg(o.demoClients, '--demo-clients') : 0,
         now: parseNow(program.opts().now),

@@ -44,12 +44,12 @@ export function readLock(dataDir: string): LockInfo | null {
   }
 }
 
-/** The lock's holder if it is a live process other than this one; null if free or stale. */
+/** The lock's holder if it is a live process (this one included: PGlite must not be opened twice); null if free or stale. */
 export function liveHolder(dataDir: string): LockInfo | null {
   const info = readLock(dataDir);
   if (!info) return null;
   if (info.host !== hostname()) return info; // another machine: can't check, assume alive
-  if (info.pid === process.pid || !alive(info.pid)) return null;
+  if (!alive(info.pid)) return null;
   return info;
 }
 

@@ -139,7 +139,9 @@ export function decideClaim(input: ClaimInput): Decision {
   const adds = open.length === slots.length ? 1 : 0;
   const { cap, source } = effectiveCap(policy.policy, manager, now);
   const after = input.baseCount - (input.releasingCount ?? 0) + adds;
-  if (after > cap) return reject('CAP_REACHED', { cap, count: input.baseCount, capSource: source });
+  // Completing a client I already hold in other lines does not grow the base, so a shrunk cap cannot block it.
+  if (adds > 0 && after > cap)
+    return reject('CAP_REACHED', { cap, count: input.baseCount, capSource: source });
   const until = protectionUntil(policy.policy, manager, now);
   return {
     kind: 'accepted',
@@ -208,7 +210,10 @@ export type SwapInput = Omit<ClaimInput, 'reasonCode' | 'releasingCount'> & { re
 
 /** R-SWAP-1: release X and claim Y at once; both or neither. The released client makes room for the claim. */
 export function decideSwap(input: SwapInput): Decision {
-  const { releaseSlots, slots } = input;
+  const { releaseSlots, slots, actor } = input;
+  if (actor.kind !== 'user' || actor.id !== input.manager.id) {
+    return reject('ROLE_NOT_ALLOWED', { action: 'swap', reason: 'a manager swaps in their own base' });
+  }
   if (releaseSlots[0]?.clientId === slots[0]?.clientId) {
     return reject('SWAP_SAME_CLIENT', { clientId: slots[0]?.clientId });
   }
@@ -269,7 +274,7 @@ export function decideTransfer(input: TransferInput): Decision {
   }
   const adds = moving.length === slots.length ? 1 : 0;
   const { cap, source } = effectiveCap(policy.policy, target, now);
-  const overCap = input.targetBaseCount + adds > cap;
+  const overCap = adds > 0 && input.targetBaseCount + adds > cap;
   if (overCap && !policy.policy.caps.headTransferMayExceedCap) {
     return reject('CAP_REACHED', {
       cap,

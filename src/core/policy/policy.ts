@@ -111,7 +111,16 @@ const base: Policy = {
  * - competition ("wolves"): small bases grown by results, short protection, fast expiry,
  *   outreach allowed, an idle owner loses a dispute automatically, closer takes more.
  */
-export const presets: Record<PresetName, Policy> = {
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object' && !Object.isFrozen(o)) {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}
+
+// Frozen: the presets share nested objects, and a caller editing one must copy it first.
+export const presets: Readonly<Record<PresetName, Policy>> = {
   team: {
     ...base,
     preset: 'team',
@@ -137,6 +146,8 @@ export const presets: Record<PresetName, Policy> = {
     splits: { defaultPreset: 'by_contribution', byContribution: { originator: 20, closer: 75, helper: 5 } },
   },
 };
+
+deepFreeze(presets);
 
 export const defaultPolicy: Policy = presets.balanced;
 
