@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  addTestUser,
+  createTestEnv,
+  ledgerRows,
+  ownershipVsLedger,
+  type TestEnv,
+} from '../../test/helpers.ts';
+import { bufferIo } from './output.ts';
+import { runCli } from './main.ts';
+
+let env: TestEnv;
+beforeAll(async () => {
+  env = await createTestEnv();
+});
+afterAll(() => env.close());
+
+/** The CLI as it runs inside a server (the same path a forwarded command takes). */
+async function cli(...argv: string[]) {
+  const io = bufferIo();
+  const code = await runCli(argv, io, { env: {}, server: env.ctx });
+  return { code, out: io.stdout.join('\n'), err: io.stderr.join('\n') };
+}
+
+describe('fairbase CLI', () => {
+  it('loads the demo company, whose ledger explains every owner', async () => {
+    const r = await cli('demo', '--clients', '300', '--json');
+    expect(r.code).toBe(0);
+    const res = JSON.parse(r.out);
+    expect(res.clients).toBe(300);
+    expect(res.users.filter((u: { role: string }) => u.role === 'manager')).toHaveLength(8);
+    expect(res.events).toBeGreaterThan(150);
+    expect(await ownershipVsLedger(env.ctx.db)).toEqual([]);
+    const again = await cli('demo', '--clients', '10');
+    expect(again.code).toBe(6);
+    expect(again.err).toContain('CONFLICT');
+  });
+
+  it('claims, releases and transfers for scripting, with exit codes from the rejection table', async () => {
+    const m = await addTestUser(env, 'manager');
+    const head = await addTestUser(env, 'head');
+    const pool = await env.app.inject({
+      method: 'GET',
+      url: '/api/pool?limit=2',
+      headers: { authorization: `Bearer ${m.token}` },
+    });
+    const [a, b] = JSON.parse(pool.body).items.map((i: { id: number }) => String(i.id));
+    expect((await cli('claim', a, '--as', m.email)).code).toBe(0);
+    const twice = await cli('claim', a, '--as', String(m.id));
+    expect(twice.code).toBe(12);
+    expect(twice.err).toContain('ALREADY_OWNER');
+    expect((await cli('transfer', a, '--as', m.email, '--to', head.email, '--reason', 'x')).code).toBe(5);
+    const xfer = await cli(
+      'transfer',
+      b,
+      '--as',
+      head.email,
+      '--to',
+      m.email,
+      '--reason',
+      'key account',
+      '--json',
+    );
+    expect(xfer.code).toBe(0);
+    expect(JSON.parse(xfer.out).events[0]).toMatchObject({ reasonCode: 'HEAD_TRANSFER', toManagerId: m.id });
+    expect((await cli('release', a, '--as', m.email, '--reason', 'не наш профиль')).code).toBe(0);
+    expect((await ledgerRows(env, Number(a))).map((e) => e.type)).toEqual([
+      'ClientClaimed',
+      'ClientReleased',
+    ]);
+    expect((await cli('claim', 'abc', '--as', m.email)).code).toBe(2);
+  });
+
+  it('manages users and the policy', async () => {
+    const add = await cli('user', 'add', '--name', 'Ольга', '--email', 'olga@radio.ru', '--role', 'manager');
+    expect(add.code).toBe(0);
+    expect(add.out).toMatch(/password: \S{8,}/);
+    expect((await cli('user', 'set-role', 'olga@radio.ru', 'head')).code).toBe(0);
+    expect((await cli('user', 'set-status', 'olga@radio.ru', 'gone')).code).toBe(2);
+    expect((await cli('user', 'list')).out).toMatch(/olga@radio\.ru\s+head/);
+    const preset = await cli('policy', 'preset', 'competition');
+    expect(preset.code).toBe(0);
+    expect(JSON.parse((await cli('policy', 'show')).out).policy.caps.defaultCap).toBe(150);
+    expect((await cli('policy', 'preset', 'wolves')).code).toBe(2);
+  });
+});
