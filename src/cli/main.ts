@@ -7,6 +7,7 @@ import { DataDirLockedError, envConnectOptions, liveHolder, openRuntime } from '
 import type { AppContext } from '../app/context.ts';
 import { activePolicy } from '../app/policy-store.ts';
 import { claimClient } from '../app/use-cases/claim-client.ts';
+import { addLine, listLines } from '../app/use-cases/lines.ts';
 import { loadDemo } from '../app/use-cases/load-demo.ts';
 import { applyPreset, setPolicy } from '../app/use-cases/policy.ts';
 import { releaseClient } from '../app/use-cases/release-client.ts';
@@ -267,6 +268,23 @@ export async function runCli(
       withCtx(async (ctx) => {
         const p = unwrap(await applyPreset(ctx, name, null));
         print(p, () => `policy version ${p.version} (preset ${name}) is active`);
+      }),
+    );
+
+  const line = program.command('line').description('lines of business (C24)');
+  line.command('list').action(() =>
+    withCtx(async (ctx) => {
+      const list = await listLines(ctx.db);
+      print(list, () => table(list));
+    }),
+  );
+  line
+    .command('add <name>')
+    .description('open a new line of business; every client starts in its pool')
+    .action((name: string) =>
+      withCtx(async (ctx) => {
+        const l = unwrap(await addLine(ctx, name));
+        print(l, () => `line ${l.id} «${l.name}» added; ${l.clients} clients in its pool`);
       }),
     );
 

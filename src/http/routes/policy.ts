@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../app/context.ts';
 import { activePolicy } from '../../app/policy-store.ts';
+import { listLines } from '../../app/use-cases/lines.ts';
 import { listPolicyVersions, setPolicy } from '../../app/use-cases/policy.ts';
 import { policyOut, policyPutInput, policyVersionOut } from '../../contract/schemas.ts';
 import { ALL, currentUser, HEAD } from '../auth.ts';
@@ -23,6 +24,23 @@ export function registerPolicyRoutes(root: FastifyInstance, ctx: AppContext) {
     },
     async (req, reply) =>
       sendOutcome(reply, await setPolicy(ctx, req.body.policy, currentUser(req).id, req.body.note ?? null)),
+  );
+  app.get(
+    '/api/lines',
+    {
+      config: { access: ALL },
+      schema: {
+        tags: ['policy'],
+        response: {
+          200: z.object({
+            items: z.array(
+              z.object({ id: z.number(), name: z.string(), isDefault: z.boolean(), active: z.boolean() }),
+            ),
+          }),
+        },
+      },
+    },
+    async () => ({ items: await listLines(ctx.db) }),
   );
   app.get(
     '/api/policy/versions',
