@@ -126,6 +126,8 @@ export async function buildServer(opts: ServerOptions): Promise<App> {
     sendRejection(reply, 'NOT_FOUND', { entity: 'route', url: req.url }),
   );
 
+  // Until the web UI is served here, the root leads a visitor to the API documentation.
+  app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/api/docs'));
   app.get('/api/health', { config: { access: 'public' } }, async () => ({
     status: 'ok',
     db: opts.ctx.dbKind,
