@@ -2,16 +2,14 @@ import { decideClaim } from '../../core/ownership/decide.ts';
 import type { Actor } from '../../core/ownership/types.ts';
 import { fail, ok, type Outcome } from '../../core/outcome.ts';
 import type { AppContext } from '../context.ts';
-import { activePolicy } from '../policy-store.ts';
 import { inTransaction } from '../tx.ts';
 import {
   applyEvents,
-  countBase,
-  lastReleasedAt,
+  baseFacts,
+  loadRules,
   lockManager,
   lockSlots,
   type OwnershipChange,
-  resolveLines,
   withIds,
 } from './ownership-support.ts';
 
@@ -21,21 +19,20 @@ export type ClaimCommand = { actor: Actor & { kind: 'user' }; clientId: number; 
 export async function claimClient(ctx: AppContext, cmd: ClaimCommand): Promise<Outcome<OwnershipChange>> {
   const now = ctx.clock();
   return inTransaction(ctx.db, async (tx) => {
-    const policy = await activePolicy(tx);
-    const lineIds = await resolveLines(tx, policy.policy, cmd.lineId);
-    if (!lineIds.ok) return lineIds;
+    const rules = await loadRules(tx, cmd.lineId);
+    if (!rules.ok) return rules;
     const manager = await lockManager(tx, cmd.actor.id);
     if (!manager) return fail('NOT_FOUND', { entity: 'user', userId: cmd.actor.id });
-    const slots = await lockSlots(tx, [cmd.clientId], lineIds.value);
+    const slots = await lockSlots(tx, [cmd.clientId], rules.value.lineIds);
     if (slots.length === 0) return fail('NOT_FOUND', { entity: 'client', clientId: cmd.clientId });
+    const facts = await baseFacts(tx, manager.id, rules.value, cmd.clientId);
     const decision = decideClaim({
-      policy,
+      policy: rules.value.policy,
       now,
       actor: cmd.actor,
       manager,
       slots,
-      baseCount: await countBase(tx, manager.id, lineIds.value, policy.policy),
-      lastReleasedAt: await lastReleasedAt(tx, manager.id, cmd.clientId),
+      ...facts,
     });
     if (decision.kind === 'rejected') return fail(decision.code, decision.details);
     return ok(withIds(decision.events, await applyEvents(tx, decision.events)));

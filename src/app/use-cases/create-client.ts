@@ -14,9 +14,8 @@ import {
 } from '../../db/schema/index.ts';
 import type { AddressInput, BrandInput, ContactInput, LegalEntityInput } from '../client-types.ts';
 import type { AppContext } from '../context.ts';
-import { activePolicy } from '../policy-store.ts';
 import { inTransaction } from '../tx.ts';
-import { applyEvents, countBase, lockManager, resolveLines } from './ownership-support.ts';
+import { applyEvents, baseFacts, loadRules, lockManager } from './ownership-support.ts';
 
 export type CreateClientCommand = {
   actor: Actor & { kind: 'user' };
@@ -73,20 +72,24 @@ export async function createClient(
   const now = ctx.clock();
   return inTransaction(ctx.db, async (tx) => {
     const claim = cmd.claim ?? cmd.actor.role === 'manager';
-    const policy = await activePolicy(tx);
-    const lineIds = await resolveLines(tx, policy.policy, cmd.lineId);
-    if (!lineIds.ok) return lineIds;
+    const rules = await loadRules(tx, cmd.lineId);
+    if (!rules.ok) return rules;
     const manager = claim ? await lockManager(tx, cmd.actor.id) : null;
     const clientId = await insertClientRows(tx, cmd, cmd.actor.id, now);
     if (claim) {
       if (!manager) return fail('NOT_FOUND', { entity: 'user', userId: cmd.actor.id });
       const decision = decideClaim({
-        policy,
+        policy: rules.value.policy,
         now,
         actor: cmd.actor,
         manager,
-        slots: lineIds.value.map((lineId) => ({ clientId, lineId, ownerId: null, protectedUntil: null })),
-        baseCount: await countBase(tx, manager.id, lineIds.value, policy.policy),
+        slots: rules.value.lineIds.map((lineId) => ({
+          clientId,
+          lineId,
+          ownerId: null,
+          protectedUntil: null,
+        })),
+        baseCount: (await baseFacts(tx, manager.id, rules.value, null)).baseCount,
         lastReleasedAt: null,
         reasonCode: 'CREATED_BY_OWNER',
       });

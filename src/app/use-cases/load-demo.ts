@@ -14,8 +14,7 @@ import {
   users,
 } from '../../db/schema/index.ts';
 import type { AppContext } from '../context.ts';
-import { activePolicy } from '../policy-store.ts';
-import { resolveLines } from './ownership-support.ts';
+import { loadRules } from './ownership-support.ts';
 import { addUser } from './users.ts';
 
 export const DEMO_PASSWORD = 'fairbase-demo';
@@ -44,15 +43,15 @@ export async function loadDemo(
       field: 'clients',
       reason: 'the database already has clients; demo data loads only into an empty one',
     });
-  const policy = await activePolicy(ctx.db);
+  const rules = await loadRules(ctx.db, undefined);
+  if (!rules.ok) return rules;
+  const { policy } = rules.value;
   const data = generateDemo({
     clients: opts.clients,
     seed: opts.seed ?? 42,
     cap: policy.policy.caps.defaultCap,
     newcomerCap: policy.policy.newcomer.cap,
   });
-  const lineIds = await resolveLines(ctx.db, policy.policy, undefined);
-  if (!lineIds.ok) return lineIds;
 
   const people = [data.head, ...data.managers];
   const idByKey = new Map<string, number>();
@@ -116,7 +115,7 @@ export async function loadDemo(
         for (const b of c.brands) parts.br.push({ ...common, name: b });
         for (const k of c.contacts) parts.co.push({ ...common, ...k });
         for (const a of c.addresses) parts.ad.push({ ...common, ...a });
-        for (const lineId of lineIds.value) {
+        for (const lineId of rules.value.lineIds) {
           let owner: number | null = null;
           let since = createdAt;
           let protectedUntil: Date | null = null;

@@ -1,118 +1,166 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import type { Policy } from '../../core/policy/policy.ts';
-import type { ManagerSnapshot, OwnershipEvent, OwnershipSlot } from '../../core/ownership/types.ts';
-import { fail, type Outcome } from '../../core/outcome.ts';
+import { sql } from 'drizzle-orm';
+import type {
+  ManagerSnapshot,
+  OwnershipEvent,
+  OwnershipSlot,
+  PolicyRef,
+} from '../../core/ownership/types.ts';
+import { fail, ok, type Outcome } from '../../core/outcome.ts';
+import { defaultPolicy, type Policy, policySchema } from '../../core/policy/policy.ts';
 import type { Executor, Tx } from '../../db/connect.ts';
 import { rows } from '../../db/raw.ts';
-import { lines, ownership, ownershipEvents, users } from '../../db/schema/index.ts';
 
-/** Which lines an operation touches: the one asked for (or the default), or all lines in single-owner mode (R-LINE-1). */
-export async function resolveLines(
-  ex: Executor,
-  policy: Policy,
-  lineId: number | undefined,
-): Promise<Outcome<number[]>> {
-  const active = await ex
-    .select({ id: lines.id, isDefault: lines.isDefault })
-    .from(lines)
-    .where(eq(lines.active, true));
-  if (policy.lines.mode === 'single_owner')
-    return { ok: true, value: active.map((l) => l.id).sort((a, b) => a - b) };
+/*
+ * The hot path of every ownership change. Raw SQL, one round trip per step: a claim is
+ * begin, rules, lock manager, lock slots, base facts, write, commit (see bench/).
+ */
+
+const parsedPolicies = new Map<number, Policy>();
+
+function parsePolicy(version: number, doc: unknown): Policy {
+  let p = parsedPolicies.get(version);
+  if (!p) {
+    p = policySchema.parse(doc);
+    // Versions are immutable rows, so a parsed version can be kept; bounded in case of many edits.
+    if (parsedPolicies.size > 100) parsedPolicies.clear();
+    parsedPolicies.set(version, p);
+  }
+  return p;
+}
+
+export type Rules = { policy: PolicyRef; lineIds: number[] };
+
+/**
+ * The active policy and the lines an operation touches, in one statement: the line asked for
+ * (or the default), or every active line when the policy has one owner for all lines (R-LINE-1).
+ */
+export async function loadRules(ex: Executor, lineId: number | undefined): Promise<Outcome<Rules>> {
+  const [row] = await rows<{
+    version: number | null;
+    document: unknown;
+    lines: { id: number; d: boolean }[] | null;
+  }>(
+    ex,
+    sql`SELECT p.version, p.document,
+          (SELECT json_agg(json_build_object('id', l.id, 'd', l.is_default) ORDER BY l.id) FROM lines l WHERE l.active) AS lines
+        FROM (SELECT 1) one LEFT JOIN LATERAL (SELECT version, document FROM policies ORDER BY version DESC LIMIT 1) p ON true`,
+  );
+  const policy: PolicyRef =
+    row?.version == null
+      ? { version: 0, policy: defaultPolicy }
+      : { version: row.version, policy: parsePolicy(row.version, row.document) };
+  const active = row?.lines ?? [];
+  if (policy.policy.lines.mode === 'single_owner') return ok({ policy, lineIds: active.map((l) => l.id) });
   if (lineId === undefined) {
-    const def = active.find((l) => l.isDefault) ?? active[0];
+    const def = active.find((l) => l.d) ?? active[0];
     if (!def) return fail('NOT_FOUND', { entity: 'line' });
-    return { ok: true, value: [def.id] };
+    return ok({ policy, lineIds: [def.id] });
   }
   if (!active.some((l) => l.id === lineId))
     return fail('NOT_FOUND', { entity: 'line', field: 'lineId', lineId });
-  return { ok: true, value: [lineId] };
+  return ok({ policy, lineIds: [lineId] });
 }
 
 /** Lock the manager row before counting the base: a row lock on the client alone does not protect a per-manager count. */
 export async function lockManager(tx: Tx, id: number): Promise<ManagerSnapshot | null> {
-  const [row] = await tx
-    .select({
-      id: users.id,
-      role: users.role,
-      status: users.status,
-      hiredAt: users.hiredAt,
-      capOverride: users.capOverride,
-    })
-    .from(users)
-    .where(eq(users.id, id))
-    .for('update');
-  return row ?? null;
+  const [row] = await rows<{
+    id: number;
+    role: ManagerSnapshot['role'];
+    status: ManagerSnapshot['status'];
+    hired_at: Date;
+    cap_override: number | null;
+  }>(tx, sql`SELECT id, role, status, hired_at, cap_override FROM users WHERE id = ${id} FOR UPDATE`);
+  if (!row) return null;
+  return {
+    id: row.id,
+    role: row.role,
+    status: row.status,
+    hiredAt: new Date(row.hired_at),
+    capOverride: row.cap_override,
+  };
 }
 
+/** Lock the ownership rows of the clients in the lines, ordered by (client, line) so that opposite swaps cannot deadlock. */
 export async function lockSlots(tx: Tx, clientIds: number[], lineIds: number[]): Promise<OwnershipSlot[]> {
-  return tx
-    .select({
-      clientId: ownership.clientId,
-      lineId: ownership.lineId,
-      ownerId: ownership.ownerId,
-      protectedUntil: ownership.protectedUntil,
-    })
-    .from(ownership)
-    .where(and(inArray(ownership.clientId, clientIds), inArray(ownership.lineId, lineIds)))
-    .orderBy(asc(ownership.clientId), asc(ownership.lineId))
-    .for('update');
-}
-
-/** The base in the counted scope: the line, or distinct clients over all lines in single-owner mode (R-CAP-1). */
-export async function countBase(
-  ex: Executor,
-  managerId: number,
-  lineIds: number[],
-  policy: Policy,
-): Promise<number> {
-  const [row] =
-    policy.lines.mode === 'single_owner'
-      ? await rows<{ n: number }>(
-          ex,
-          sql`SELECT count(DISTINCT client_id)::int AS n FROM ownership WHERE owner_id = ${managerId}`,
-        )
-      : await rows<{ n: number }>(
-          ex,
-          sql`SELECT count(*)::int AS n FROM ownership WHERE owner_id = ${managerId} AND line_id = ${lineIds[0]!}`,
-        );
-  return Number(row?.n ?? 0);
-}
-
-/** When the manager last sent this client to the pool (release, swap, expiry), for the re-claim cooldown (R-CLAIM-4). */
-export async function lastReleasedAt(
-  ex: Executor,
-  managerId: number,
-  clientId: number,
-): Promise<Date | null> {
-  const [row] = await rows<{ at: string | Date | null }>(
-    ex,
-    sql`SELECT max(occurred_at) AS at FROM ownership_events
-        WHERE client_id = ${clientId} AND from_manager_id = ${managerId} AND to_manager_id IS NULL`,
+  const found = await rows<{
+    client_id: number;
+    line_id: number;
+    owner_id: number | null;
+    protected_until: Date | null;
+  }>(
+    tx,
+    sql`SELECT client_id, line_id, owner_id, protected_until FROM ownership
+        WHERE client_id IN (${sql.join(
+          clientIds.map((c) => sql`${c}`),
+          sql`, `,
+        )})
+          AND line_id IN (${sql.join(
+            lineIds.map((l) => sql`${l}`),
+            sql`, `,
+          )})
+        ORDER BY client_id, line_id FOR UPDATE`,
   );
-  return row?.at ? new Date(row.at) : null;
+  return found.map((r) => ({
+    clientId: r.client_id,
+    lineId: r.line_id,
+    ownerId: r.owner_id,
+    protectedUntil: r.protected_until ? new Date(r.protected_until) : null,
+  }));
 }
 
-/** Write the ledger events and the current-owner rows they imply, in the caller's transaction (R-LEDGER-1). */
+/**
+ * What the claim rules need to know about the manager, read after the locks (a fresh snapshot):
+ * the base in the counted scope (the line, or distinct clients over all lines in single-owner mode; R-CAP-1)
+ * and when they last sent this client to the pool (R-CLAIM-4).
+ */
+export async function baseFacts(
+  ex: Executor,
+  managerId: number,
+  rules: Rules,
+  clientId: number | null,
+): Promise<{ baseCount: number; lastReleasedAt: Date | null }> {
+  const count =
+    rules.policy.policy.lines.mode === 'single_owner'
+      ? sql`(SELECT count(DISTINCT client_id) FROM ownership WHERE owner_id = ${managerId})`
+      : sql`(SELECT count(*) FROM ownership WHERE owner_id = ${managerId} AND line_id = ${rules.lineIds[0]!})`;
+  const last =
+    clientId === null || rules.policy.policy.reclaimCooldownDays === 0
+      ? sql`NULL::timestamptz`
+      : sql`(SELECT max(occurred_at) FROM ownership_events
+             WHERE client_id = ${clientId} AND from_manager_id = ${managerId} AND to_manager_id IS NULL)`;
+  const [row] = await rows<{ n: number | string; last: Date | null }>(
+    ex,
+    sql`SELECT ${count}::int AS n, ${last} AS last`,
+  );
+  return { baseCount: Number(row?.n ?? 0), lastReleasedAt: row?.last ? new Date(row.last) : null };
+}
+
+/**
+ * Write each ledger event and the current-owner row it implies in one statement, in the caller's
+ * transaction (R-LEDGER-1): the ownership row points at the event that set it.
+ */
 export async function applyEvents(tx: Tx, events: OwnershipEvent[]): Promise<{ id: number }[]> {
-  if (events.length === 0) return [];
-  const inserted = await tx
-    .insert(ownershipEvents)
-    .values(events.map((e) => ({ ...e })))
-    .returning({ id: ownershipEvents.id });
-  for (let i = 0; i < events.length; i++) {
-    const e = events[i]!;
-    await tx
-      .update(ownership)
-      .set({
-        ownerId: e.toManagerId,
-        since: e.occurredAt,
-        protectedUntil: e.protectedUntil,
-        lastReason: e.reasonCode,
-        lastEventId: inserted[i]!.id,
-      })
-      .where(and(eq(ownership.clientId, e.clientId), eq(ownership.lineId, e.lineId)));
+  const ids: { id: number }[] = [];
+  for (const e of events) {
+    const [row] = await rows<{ id: number | string }>(
+      tx,
+      sql`WITH ev AS (
+            INSERT INTO ownership_events (client_id, line_id, type, from_manager_id, to_manager_id, actor, reason_code,
+                                          rule, policy_version, occurred_at, protected_until, details)
+            VALUES (${e.clientId}, ${e.lineId}, ${e.type}, ${e.fromManagerId}, ${e.toManagerId}, ${e.actor}, ${e.reasonCode},
+                    ${e.rule}, ${e.policyVersion}, ${e.occurredAt.toISOString()}, ${e.protectedUntil?.toISOString() ?? null},
+                    ${JSON.stringify(e.details)}::jsonb)
+            RETURNING id)
+          UPDATE ownership SET owner_id = ${e.toManagerId}, since = ${e.occurredAt.toISOString()},
+                 protected_until = ${e.protectedUntil?.toISOString() ?? null}, last_reason = ${e.reasonCode},
+                 last_event_id = (SELECT id FROM ev)
+          WHERE client_id = ${e.clientId} AND line_id = ${e.lineId}
+          RETURNING last_event_id AS id`,
+    );
+    if (!row) throw new Error(`no ownership row for client ${e.clientId} line ${e.lineId}`);
+    ids.push({ id: Number(row.id) });
   }
-  return inserted;
+  return ids;
 }
 
 export type OwnershipChange = { events: (OwnershipEvent & { id: number })[] };

@@ -2,9 +2,8 @@ import { decideRelease } from '../../core/ownership/decide.ts';
 import type { Actor } from '../../core/ownership/types.ts';
 import { fail, ok, type Outcome } from '../../core/outcome.ts';
 import type { AppContext } from '../context.ts';
-import { activePolicy } from '../policy-store.ts';
 import { inTransaction } from '../tx.ts';
-import { applyEvents, lockSlots, type OwnershipChange, resolveLines, withIds } from './ownership-support.ts';
+import { applyEvents, loadRules, lockSlots, type OwnershipChange, withIds } from './ownership-support.ts';
 
 export type ReleaseCommand = {
   actor: Actor;
@@ -18,13 +17,12 @@ export type ReleaseCommand = {
 export async function releaseClient(ctx: AppContext, cmd: ReleaseCommand): Promise<Outcome<OwnershipChange>> {
   const now = ctx.clock();
   return inTransaction(ctx.db, async (tx) => {
-    const policy = await activePolicy(tx);
-    const lineIds = await resolveLines(tx, policy.policy, cmd.lineId);
-    if (!lineIds.ok) return lineIds;
-    const slots = await lockSlots(tx, [cmd.clientId], lineIds.value);
+    const rules = await loadRules(tx, cmd.lineId);
+    if (!rules.ok) return rules;
+    const slots = await lockSlots(tx, [cmd.clientId], rules.value.lineIds);
     if (slots.length === 0) return fail('NOT_FOUND', { entity: 'client', clientId: cmd.clientId });
     const decision = decideRelease({
-      policy,
+      policy: rules.value.policy,
       now,
       actor: cmd.actor,
       slots,

@@ -2,15 +2,14 @@ import { decideTransfer } from '../../core/ownership/decide.ts';
 import type { Actor } from '../../core/ownership/types.ts';
 import { fail, ok, type Outcome } from '../../core/outcome.ts';
 import type { AppContext } from '../context.ts';
-import { activePolicy } from '../policy-store.ts';
 import { inTransaction } from '../tx.ts';
 import {
   applyEvents,
-  countBase,
+  baseFacts,
+  loadRules,
   lockManager,
   lockSlots,
   type OwnershipChange,
-  resolveLines,
   withIds,
 } from './ownership-support.ts';
 
@@ -30,20 +29,19 @@ export async function transferClient(
 ): Promise<Outcome<OwnershipChange>> {
   const now = ctx.clock();
   return inTransaction(ctx.db, async (tx) => {
-    const policy = await activePolicy(tx);
-    const lineIds = await resolveLines(tx, policy.policy, cmd.lineId);
-    if (!lineIds.ok) return lineIds;
+    const rules = await loadRules(tx, cmd.lineId);
+    if (!rules.ok) return rules;
     const target = await lockManager(tx, cmd.toManagerId);
     if (!target) return fail('NOT_FOUND', { entity: 'user', field: 'toManagerId', userId: cmd.toManagerId });
-    const slots = await lockSlots(tx, [cmd.clientId], lineIds.value);
+    const slots = await lockSlots(tx, [cmd.clientId], rules.value.lineIds);
     if (slots.length === 0) return fail('NOT_FOUND', { entity: 'client', clientId: cmd.clientId });
     const decision = decideTransfer({
-      policy,
+      policy: rules.value.policy,
       now,
       actor: cmd.actor,
       target,
       slots,
-      targetBaseCount: await countBase(tx, target.id, lineIds.value, policy.policy),
+      targetBaseCount: (await baseFacts(tx, target.id, rules.value, null)).baseCount,
       reason: cmd.reason,
       overrideProtection: cmd.overrideProtection ?? false,
     });

@@ -91,7 +91,8 @@ export async function updateUser(
     return fail('VALIDATION_FAILED', { issues: [{ path: '', message: 'nothing to change' }] });
   const [row] = await ctx.db.update(users).set(set).where(eq(users.id, id)).returning(publicColumns);
   if (!row) return fail('NOT_FOUND', { entity: 'user', userId: id });
-  // Someone who left is signed out everywhere.
+  // Someone who left is signed out everywhere; any change refreshes the cached user (role, status).
+  evictUser(ctx, id);
   if (patch.status === 'left' || patch.password) await ctx.db.delete(sessions).where(eq(sessions.userId, id));
   return ok(row);
 }
@@ -125,15 +126,52 @@ export async function login(
 }
 
 export async function logout(ctx: AppContext, token: string): Promise<void> {
+  sessionCache(ctx).delete(sessionId(token));
   await ctx.db.delete(sessions).where(eq(sessions.id, sessionId(token)));
 }
 
+/**
+ * Sessions are looked up on every request; a few seconds of in-process memory saves that round trip.
+ * Sign-out, a status change or a password change on this instance evicts at once; on another
+ * instance the change takes effect within SESSION_CACHE_MS.
+ */
+export const SESSION_CACHE_MS = 5_000;
+type CachedSession = { user: PublicUser; at: number };
+const sessionCaches = new WeakMap<AppContext, Map<string, CachedSession>>();
+
+function sessionCache(ctx: AppContext): Map<string, CachedSession> {
+  let c = sessionCaches.get(ctx);
+  if (!c) {
+    c = new Map();
+    sessionCaches.set(ctx, c);
+  }
+  return c;
+}
+
+function evictUser(ctx: AppContext, userId: number) {
+  for (const [k, v] of sessionCache(ctx)) if (v.user.id === userId) sessionCache(ctx).delete(k);
+}
+
 export async function userForSession(ctx: AppContext, token: string): Promise<PublicUser | null> {
+  const id = sessionId(token);
+  const now = ctx.clock().getTime();
+  const cache = sessionCache(ctx);
+  const hit = cache.get(id);
+  if (hit && now - hit.at >= 0 && now - hit.at < SESSION_CACHE_MS) return hit.user;
+  const user = await loadSessionUser(ctx, id);
+  if (user) {
+    if (cache.size > 10_000) cache.clear();
+    cache.set(id, { user, at: now });
+  } else cache.delete(id);
+  return user;
+}
+
+async function loadSessionUser(ctx: AppContext, id: string): Promise<PublicUser | null> {
   const [row] = await ctx.db
     .select(publicColumns)
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.id, sessionId(token)), gt(sessions.expiresAt, ctx.clock())));
+    .where(and(eq(sessions.id, id), gt(sessions.expiresAt, ctx.clock())));
   if (!row || row.status === 'left') return null;
   return row;
 }
