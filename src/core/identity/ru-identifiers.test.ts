@@ -18,7 +18,10 @@ import {
 } from './ru-identifiers.ts';
 
 // The vectors are a committed fixture (test/fixtures/ru-identifiers); a missing file must fail the run.
-const VECTORS_URL = new URL('../../../test/fixtures/ru-identifiers/stdnum_ru_test_vectors.csv', import.meta.url);
+const VECTORS_URL = new URL(
+  '../../../test/fixtures/ru-identifiers/stdnum_ru_test_vectors.csv',
+  import.meta.url,
+);
 const VECTORS_PATH = fileURLToPath(VECTORS_URL);
 
 type VectorRow = {
