@@ -194,7 +194,7 @@ export async function runCli(
     );
   user.command('list').action(() =>
     withCtx(async (ctx) => {
-      const list = await listUsers(ctx.db);
+      const list = (await listUsers(ctx.db)).items;
       print(list, () =>
         table(
           list.map((u) => ({

@@ -89,6 +89,8 @@ const cursorLimit = {
   limit: z.coerce.number().int().min(1).max(500).default(50),
 };
 
+export const pageQuery = z.object(cursorLimit);
+
 export const clientListQuery = z.object({
   q: z.string().trim().max(200).optional(),
   owner: z.union([z.literal('me'), z.coerce.number().int().positive()]).optional(),

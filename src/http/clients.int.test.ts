@@ -247,5 +247,9 @@ describe('users (C21)', () => {
     const list = await call(env, admin, 'GET', '/api/users');
     expect(list.body.items.some((u: { email: string }) => u.email === 'boris@radio.ru')).toBe(true);
     expect(JSON.stringify(list.body)).not.toContain('argon2');
+    const first = await call(env, admin, 'GET', '/api/users?limit=1');
+    expect(first.body.items).toHaveLength(1);
+    const second = await call(env, admin, 'GET', `/api/users?limit=1&cursor=${first.body.nextCursor}`);
+    expect(second.body.items[0].id).toBeGreaterThan(first.body.items[0].id);
   });
 });

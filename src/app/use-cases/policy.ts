@@ -1,4 +1,4 @@
-import { desc } from 'drizzle-orm';
+import { desc, lt } from 'drizzle-orm';
 import { isPresetName, type Policy, policySchema, presets } from '../../core/policy/policy.ts';
 import { fail, ok, type Outcome } from '../../core/outcome.ts';
 import { policies } from '../../db/schema/index.ts';
@@ -32,8 +32,11 @@ export async function applyPreset(ctx: AppContext, name: string, actorId: number
   return setPolicy(ctx, presets[name], actorId, `preset ${name}`);
 }
 
-export async function listPolicyVersions(ctx: AppContext) {
-  return ctx.db
+export async function listPolicyVersions(
+  ctx: AppContext,
+  page: { cursor?: number | undefined; limit: number },
+) {
+  const list = await ctx.db
     .select({
       version: policies.version,
       note: policies.note,
@@ -41,5 +44,10 @@ export async function listPolicyVersions(ctx: AppContext) {
       createdAt: policies.createdAt,
     })
     .from(policies)
-    .orderBy(desc(policies.version));
+    .where(page.cursor ? lt(policies.version, page.cursor) : undefined)
+    .orderBy(desc(policies.version))
+    .limit(page.limit + 1);
+  const more = list.length > page.limit;
+  const items = more ? list.slice(0, page.limit) : list;
+  return { items, nextCursor: more ? items[items.length - 1]!.version : null };
 }

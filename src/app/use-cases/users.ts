@@ -72,8 +72,17 @@ export async function addUser(ctx: AppContext, cmd: AddUserCommand): Promise<Out
   }
 }
 
-export async function listUsers(ex: Executor): Promise<PublicUser[]> {
-  return ex.select(publicColumns).from(users).orderBy(asc(users.id));
+/** Users by id, keyset-paginated (no limit: all, for the CLI). */
+export async function listUsers(ex: Executor, page: { cursor?: number | undefined; limit?: number } = {}) {
+  const q = ex
+    .select(publicColumns)
+    .from(users)
+    .where(page.cursor ? gt(users.id, page.cursor) : undefined)
+    .orderBy(asc(users.id));
+  const list: PublicUser[] = page.limit ? await q.limit(page.limit + 1) : await q;
+  const more = page.limit !== undefined && list.length > page.limit;
+  const items = more ? list.slice(0, page.limit) : list;
+  return { items, nextCursor: more ? items[items.length - 1]!.id : null };
 }
 
 export async function updateUser(

@@ -5,7 +5,7 @@ import type { AppContext } from '../../app/context.ts';
 import { activePolicy } from '../../app/policy-store.ts';
 import { listLines } from '../../app/use-cases/lines.ts';
 import { listPolicyVersions, setPolicy } from '../../app/use-cases/policy.ts';
-import { policyOut, policyPutInput, policyVersionOut } from '../../contract/schemas.ts';
+import { page, pageQuery, policyOut, policyPutInput, policyVersionOut } from '../../contract/schemas.ts';
 import { ALL, currentUser, HEAD } from '../auth.ts';
 import { sendOutcome } from '../reply.ts';
 
@@ -46,8 +46,8 @@ export function registerPolicyRoutes(root: FastifyInstance, ctx: AppContext) {
     '/api/policy/versions',
     {
       config: { access: ALL },
-      schema: { tags: ['policy'], response: { 200: z.object({ items: z.array(policyVersionOut) }) } },
+      schema: { tags: ['policy'], querystring: pageQuery, response: { 200: page(policyVersionOut) } },
     },
-    async () => ({ items: await listPolicyVersions(ctx) }),
+    async (req) => listPolicyVersions(ctx, req.query),
   );
 }

@@ -3,7 +3,14 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../app/context.ts';
 import { addUser, listUsers, updateUser } from '../../app/use-cases/users.ts';
-import { idParam, userCreateInput, userOut, userPatchInput } from '../../contract/schemas.ts';
+import {
+  idParam,
+  page,
+  pageQuery,
+  userCreateInput,
+  userOut,
+  userPatchInput,
+} from '../../contract/schemas.ts';
 import { ADMIN } from '../auth.ts';
 import { sendOutcome } from '../reply.ts';
 
@@ -13,9 +20,9 @@ export function registerUserRoutes(root: FastifyInstance, ctx: AppContext) {
     '/api/users',
     {
       config: { access: ADMIN },
-      schema: { tags: ['users'], response: { 200: z.object({ items: z.array(userOut) }) } },
+      schema: { tags: ['users'], querystring: pageQuery, response: { 200: page(userOut) } },
     },
-    async () => ({ items: await listUsers(ctx.db) }),
+    async (req) => listUsers(ctx.db, req.query),
   );
   app.post(
     '/api/users',
