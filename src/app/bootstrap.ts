@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { count, sql } from 'drizzle-orm';
 import { defaultPolicy } from '../core/policy/policy.ts';
+import { rows } from '../db/raw.ts';
 import { lines, policies, users } from '../db/schema/index.ts';
 import type { AppContext } from './context.ts';
+import { reindexAll } from './identity/reindex.ts';
 import { savePolicyVersion } from './policy-store.ts';
 import { addUser } from './use-cases/users.ts';
 
@@ -27,6 +29,12 @@ export async function bootstrap(
     const [u] = await tx.select({ n: count() }).from(users);
     return !u?.n;
   });
+  // A database filled before the identifier index existed (migration 0002) gets its index once.
+  const [state] = await rows<{ c: boolean; i: boolean }>(
+    ctx.db,
+    sql`SELECT EXISTS (SELECT 1 FROM clients) AS c, EXISTS (SELECT 1 FROM client_identifiers) AS i`,
+  );
+  if (state?.c && !state.i) await ctx.db.transaction((tx) => reindexAll(tx));
   if (!needsAdmin || env.createAdmin === false) return { adminCreated: null };
   const email = env.adminEmail ?? 'admin@fairbase.local';
   const generated = !env.adminPassword;

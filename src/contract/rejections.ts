@@ -55,6 +55,13 @@ export const rejectionTable = {
     messageKey: 'errors.DATA_DIR_LOCKED',
     message: (d) => `The data folder is in use by PID ${String(d.pid)}`,
   },
+  DUPLICATE_SUSPECTED: {
+    status: 409,
+    exit: 22,
+    messageKey: 'errors.DUPLICATE_SUSPECTED',
+    message: (d) =>
+      `This looks like an existing client${Array.isArray(d.candidates) && d.candidates[0] ? ` (${String((d.candidates[0] as { client?: { displayName?: string } }).client?.displayName ?? '')})` : ''}: add the data to it, or repeat with "force": true and a "forceReason"`,
+  },
   CAP_REACHED: {
     status: 409,
     exit: 10,

@@ -79,7 +79,26 @@ export const clientCreateInput = z.object({
   addresses: z.array(addressInput).max(200).optional(),
   claim: z.boolean().optional().describe('Put the new client in my base (default true for managers)'),
   lineId: z.number().int().positive().optional(),
+  force: z.boolean().optional().describe('Create although it matches an existing client; needs forceReason'),
+  forceReason: z.string().trim().max(1000).optional(),
 });
+export const matchInput = clientCreateInput
+  .pick({
+    displayName: true,
+    legalEntities: true,
+    brands: true,
+    contacts: true,
+    addresses: true,
+  })
+  .partial();
+export const lookupQuery = z.object({
+  q: z.string().trim().min(1).max(200),
+  limit: z.coerce.number().int().min(1).max(50).default(10),
+});
+export const forceFields = {
+  force: z.boolean().optional(),
+  forceReason: z.string().trim().max(1000).optional(),
+};
 export const clientPatchInput = z
   .object({ displayName: text(300).optional(), notes: optText(5000) })
   .refine((v) => Object.keys(v).length > 0, { message: 'nothing to change' });
@@ -280,3 +299,49 @@ export const ownerAtOut = z.object({
   ),
 });
 export const idOut = z.object({ id: z.number() });
+const identifierKind = z.enum([
+  'inn',
+  'ogrn',
+  'phone',
+  'email',
+  'domain',
+  'display_name',
+  'legal_name',
+  'brand',
+  'contact_name',
+  'address',
+]);
+const sourceType = z.enum(['client', 'legal_entity', 'brand', 'contact', 'address']);
+export const clientSummaryOut = z.object({
+  id: z.number(),
+  displayName: z.string(),
+  owners: z.array(ownerOut),
+  lastTouchAt: isoDateNullable,
+});
+export const matchResultOut = z.object({
+  clientId: z.number(),
+  score: z.number(),
+  outcome: z.enum(['same', 'maybe', 'different']),
+  reasons: z.array(
+    z.object({
+      code: z.string(),
+      kind: identifierKind,
+      similarity: z.number(),
+      matched: z.object({ display: z.string(), kind: identifierKind, sourceType, sourceId: z.number() }),
+      query: z.string(),
+      text: z.string(),
+    }),
+  ),
+  client: clientSummaryOut,
+});
+export const createdOut = z.object({ id: z.number(), duplicates: z.array(matchResultOut) });
+export const lookupOut = z.object({
+  items: z.array(
+    z.object({
+      clientId: z.number(),
+      score: z.number(),
+      matched: z.object({ kind: identifierKind, display: z.string(), sourceType }).nullable(),
+      client: clientSummaryOut,
+    }),
+  ),
+});

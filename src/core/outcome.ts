@@ -9,6 +9,8 @@ export const boundaryRejectionCodes = [
   'FORBIDDEN',
   'CONFLICT',
   'DATA_DIR_LOCKED',
+  /** C2: the record matches an existing client; link to it, or force with a reason. */
+  'DUPLICATE_SUSPECTED',
 ] as const;
 export type BoundaryRejectionCode = (typeof boundaryRejectionCodes)[number];
 export type RejectionCode = RuleRejectionCode | BoundaryRejectionCode;

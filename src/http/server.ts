@@ -15,6 +15,7 @@ import { type RouteAccess, sessionToken } from './auth.ts';
 import { sendRejection } from './reply.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
 import { registerClientRoutes } from './routes/clients.ts';
+import { registerIdentityRoutes } from './routes/identity.ts';
 import { registerLedgerRoutes } from './routes/ledger.ts';
 import { registerOpsRoutes, type OpsHandler } from './routes/ops.ts';
 import { registerOwnershipRoutes } from './routes/ownership.ts';
@@ -137,6 +138,7 @@ export async function buildServer(opts: ServerOptions): Promise<App> {
   );
   registerAuthRoutes(app, opts.ctx);
   registerClientRoutes(app, opts.ctx);
+  registerIdentityRoutes(app, opts.ctx);
   registerOwnershipRoutes(app, opts.ctx);
   registerLedgerRoutes(app, opts.ctx);
   registerPolicyRoutes(app, opts.ctx);

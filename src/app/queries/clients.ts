@@ -138,3 +138,16 @@ export async function clientExists(ex: Executor, id: number): Promise<boolean> {
   const [row] = await ex.select({ id: clients.id }).from(clients).where(eq(clients.id, id));
   return Boolean(row);
 }
+
+/** Name and owners per line of several clients (lookup and match results). Last touch arrives with touches (C8). */
+export async function getClientSummaries(ex: Executor, ids: number[]) {
+  if (ids.length === 0) return [];
+  const [list, owners] = await Promise.all([
+    ex
+      .select({ id: clients.id, displayName: clients.displayName })
+      .from(clients)
+      .where(inArray(clients.id, ids)),
+    ownersOf(ex, ids),
+  ]);
+  return list.map((c) => ({ ...c, owners: owners.get(c.id) ?? [], lastTouchAt: null as Date | null }));
+}

@@ -14,7 +14,10 @@ import {
 } from '../../db/schema/index.ts';
 import type { AddressInput, BrandInput, ContactInput, LegalEntityInput } from '../client-types.ts';
 import type { AppContext } from '../context.ts';
+import { reindexClients } from '../identity/reindex.ts';
 import { inTransaction } from '../tx.ts';
+import { checkDuplicates, logOverride } from '../identity/duplicates.ts';
+import type { MatchResult } from '../identity/lookup.ts';
 import { applyEvents, baseFacts, loadRules, lockManager } from './ownership-support.ts';
 
 export type CreateClientCommand = {
@@ -28,6 +31,9 @@ export type CreateClientCommand = {
   /** Put the new client straight into the creator's base (default for managers); else it starts in the pool. */
   claim?: boolean;
   lineId?: number;
+  /** Create although it matches an existing client (`same`): needs a reason, which is logged. */
+  force?: boolean;
+  forceReason?: string | null;
 };
 
 export async function insertClientRows(
@@ -61,21 +67,30 @@ export async function insertClientRows(
   await tx
     .insert(ownership)
     .values(active.map((l) => ({ clientId, lineId: l.id, ownerId: null, since: now })));
+  await reindexClients(tx, [clientId]);
   return clientId;
 }
 
-/** Create a client with its parts; a manager's new client goes into their base under the cap (R-CLAIM-1), all or nothing. */
+/**
+ * Create a client with its parts (C1): refused as `DUPLICATE_SUSPECTED` when it is the same organisation
+ * as an existing client (R-ID-3) unless forced with a logged reason; `maybe` matches come back as
+ * warnings. A manager's new client goes into their base under the cap (R-CLAIM-1). All or nothing.
+ */
 export async function createClient(
   ctx: AppContext,
   cmd: CreateClientCommand,
-): Promise<Outcome<{ id: number }>> {
+): Promise<Outcome<{ id: number; duplicates: MatchResult[] }>> {
   const now = ctx.clock();
   return inTransaction(ctx.db, async (tx) => {
     const claim = cmd.claim ?? cmd.actor.role === 'manager';
     const rules = await loadRules(tx, cmd.lineId);
     if (!rules.ok) return rules;
+    const dup = await checkDuplicates(tx, rules.value.policy.policy.identity, cmd, null, cmd);
+    if (!dup.ok) return dup;
     const manager = claim ? await lockManager(tx, cmd.actor.id) : null;
     const clientId = await insertClientRows(tx, cmd, cmd.actor.id, now);
+    if (dup.value.forced.length)
+      await logOverride(tx, clientId, cmd.actor.id, cmd.forceReason!, dup.value.forced, now);
     if (claim) {
       if (!manager) return fail('NOT_FOUND', { entity: 'user', userId: cmd.actor.id });
       const decision = decideClaim({
@@ -96,6 +111,6 @@ export async function createClient(
       if (decision.kind === 'rejected') return fail(decision.code, { ...decision.details, field: 'claim' });
       await applyEvents(tx, decision.events);
     }
-    return ok({ id: clientId });
+    return ok({ id: clientId, duplicates: dup.value.warnings });
   });
 }

@@ -14,6 +14,7 @@ import {
   users,
 } from '../../db/schema/index.ts';
 import type { AppContext } from '../context.ts';
+import { reindexClients } from '../identity/reindex.ts';
 import { loadRules } from './ownership-support.ts';
 import { addUser } from './users.ts';
 
@@ -168,6 +169,10 @@ export async function loadDemo(
       await tx.insert(ownership).values(own);
       for (let j = 0; j < evs.length; j += 1000)
         await tx.insert(ownershipEvents).values(evs.slice(j, j + 1000));
+      await reindexClients(
+        tx,
+        ids.map((r) => r.id),
+      );
       events += evs.length;
     });
     opts.onProgress?.(Math.min(start + BATCH, data.clients.length), data.clients.length);

@@ -20,6 +20,42 @@ const splitSchema = z
   })
   .refine((s) => s.originator + s.closer + s.helper === 100, { message: 'shares must sum to 100' });
 
+const identitySchema = z.object({
+  /** At or above: the same organisation (creation blocked, link offered). */
+  sameThreshold: z.number().min(0).max(1),
+  /** At or above: maybe the same (a warning). */
+  maybeThreshold: z.number().min(0).max(1),
+  /** How much each kind of evidence weighs when it matches fully (0…1). */
+  weights: z.object({
+    inn: z.number().min(0).max(1),
+    ogrn: z.number().min(0).max(1),
+    phone: z.number().min(0).max(1),
+    email: z.number().min(0).max(1),
+    domain: z.number().min(0).max(1),
+    name: z.number().min(0).max(1),
+    address: z.number().min(0).max(1),
+    contactName: z.number().min(0).max(1),
+  }),
+  /** Name similarity below this is no evidence at all. */
+  nameSimilarityMin: z.number().min(0).max(1),
+});
+
+export const defaultIdentityRules: z.infer<typeof identitySchema> = {
+  sameThreshold: 0.9,
+  maybeThreshold: 0.6,
+  weights: {
+    inn: 0.99,
+    ogrn: 0.99,
+    phone: 0.93,
+    email: 0.93,
+    domain: 0.8,
+    name: 0.85,
+    address: 0.45,
+    contactName: 0.35,
+  },
+  nameSimilarityMin: 0.5,
+};
+
 export const policySchema = z.object({
   preset: z.enum(['team', 'balanced', 'competition', 'custom']),
   lines: z.object({
@@ -70,9 +106,12 @@ export const policySchema = z.object({
     defaultPreset: z.enum(['owner_takes_all', 'half_half', 'by_contribution']),
     byContribution: splitSchema,
   }),
+  /** Duplicate detection (C2); a default so that policy versions stored before it still parse. */
+  identity: identitySchema.default(defaultIdentityRules),
 });
 
 export type Policy = z.infer<typeof policySchema>;
+export type IdentityRules = Policy['identity'];
 export type PresetName = 'team' | 'balanced' | 'competition';
 
 const base: Policy = {
@@ -102,6 +141,7 @@ const base: Policy = {
     decisionDeadlineDays: 7,
   },
   splits: { defaultPreset: 'by_contribution', byContribution: { originator: 30, closer: 60, helper: 10 } },
+  identity: defaultIdentityRules,
 };
 
 /**

@@ -14,6 +14,8 @@ import type { ClientPartKind } from '../../app/client-types.ts';
 import {
   clientCardOut,
   clientCreateInput,
+  createdOut,
+  forceFields,
   clientListItemOut,
   clientListQuery,
   clientPatchInput,
@@ -76,7 +78,7 @@ export function registerClientRoutes(root: FastifyInstance, ctx: AppContext) {
     '/api/clients',
     {
       config: { access: SELLERS },
-      schema: { tags: ['clients'], body: clientCreateInput, response: { 201: idOut } },
+      schema: { tags: ['clients'], body: clientCreateInput, response: { 201: createdOut } },
     },
     async (req, reply) => {
       const user = currentUser(req);
@@ -118,12 +120,20 @@ export function registerClientRoutes(root: FastifyInstance, ctx: AppContext) {
       path,
       {
         config: { access: SELLERS },
-        schema: { tags: ['clients'], params: idParam, body: input, response: { 201: idOut } },
+        schema: {
+          tags: ['clients'],
+          params: idParam,
+          body: input.extend(forceFields),
+          response: { 201: createdOut },
+        },
       },
       async (req, reply) =>
         sendOutcome(
           reply,
-          await addClientPart(ctx, currentUser(req).id, req.params.id, kind, req.body as never),
+          await addClientPart(ctx, currentUser(req).id, req.params.id, kind, req.body as never, {
+            force: (req.body as { force?: boolean }).force,
+            forceReason: (req.body as { forceReason?: string }).forceReason,
+          }),
           201,
         ),
     );

@@ -1,0 +1,172 @@
+import {
+  addressKey,
+  companyDomain,
+  nameTokens,
+  normalizeAddress,
+  normalizeEmail,
+  normalizeOrgName,
+  normalizePhone,
+  translitKey,
+} from './normalize.ts';
+import { validateInn, validateOgrn, validateOgrnip } from './ru-identifiers.ts';
+
+export type IdentifierKind =
+  | 'inn'
+  | 'ogrn'
+  | 'phone'
+  | 'email'
+  | 'domain'
+  | 'display_name'
+  | 'legal_name'
+  | 'brand'
+  | 'contact_name'
+  | 'address';
+export type SourceType = 'client' | 'legal_entity' | 'brand' | 'contact' | 'address';
+
+export type Identifier = {
+  kind: IdentifierKind;
+  value: string;
+  display: string;
+  sourceType: SourceType;
+  sourceId: number;
+  /** Search words (names only): the words of the normalised name and «~» + their transliteration keys. */
+  tokens: string[];
+};
+
+/** What a client is made of, as far as identity goes. */
+export type ClientSnapshot = {
+  id: number;
+  displayName: string;
+  legalEntities: { id: number; name: string; inn: string | null; ogrn: string | null }[];
+  brands: { id: number; name: string }[];
+  contacts: { id: number; name: string; phones: string[]; emails: string[] }[];
+  addresses: { id: number; address: string; city: string | null }[];
+};
+
+const NAME_KINDS: ReadonlySet<IdentifierKind> = new Set([
+  'display_name',
+  'legal_name',
+  'brand',
+  'contact_name',
+]);
+
+export function isNameKind(kind: IdentifierKind): boolean {
+  return NAME_KINDS.has(kind);
+}
+
+/** Search words of a name: its words, and the transliteration key of each (so «unix» finds «Юникс»). */
+export function searchTokens(normalized: string): string[] {
+  const words = nameTokens(normalized);
+  const out = new Set<string>();
+  for (const w of words) {
+    out.add(w);
+    const k = translitKey(w);
+    if (k) out.add(`~${k}`);
+  }
+  return [...out];
+}
+
+/**
+ * Every normalised key of a client (C2). Invalid ИНН/ОГРН and unparseable phones are not keys:
+ * they cannot prove identity (the base review lists them instead).
+ */
+export function identifiersOf(c: ClientSnapshot): Identifier[] {
+  const out: Identifier[] = [];
+  const seen = new Set<string>();
+  const push = (id: Omit<Identifier, 'tokens'>) => {
+    if (!id.value) return;
+    const key = `${id.kind}|${id.value}|${id.sourceType}|${id.sourceId}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push({
+      ...id,
+      tokens: isNameKind(id.kind)
+        ? searchTokens(id.value)
+        : id.kind === 'address'
+          ? addressTokens(normalizeAddress(id.display))
+          : [],
+    });
+  };
+  push({
+    kind: 'display_name',
+    value: normalizeOrgName(c.displayName),
+    display: c.displayName,
+    sourceType: 'client',
+    sourceId: c.id,
+  });
+  for (const e of c.legalEntities) {
+    push({
+      kind: 'legal_name',
+      value: normalizeOrgName(e.name),
+      display: e.name,
+      sourceType: 'legal_entity',
+      sourceId: e.id,
+    });
+    if (e.inn) {
+      const v = validateInn(e.inn);
+      if (v.ok)
+        push({ kind: 'inn', value: v.value, display: e.inn, sourceType: 'legal_entity', sourceId: e.id });
+    }
+    if (e.ogrn) {
+      const v = e.ogrn.replace(/\D/g, '').length === 15 ? validateOgrnip(e.ogrn) : validateOgrn(e.ogrn);
+      if (v.ok)
+        push({ kind: 'ogrn', value: v.value, display: e.ogrn, sourceType: 'legal_entity', sourceId: e.id });
+    }
+  }
+  for (const b of c.brands)
+    push({
+      kind: 'brand',
+      value: normalizeOrgName(b.name),
+      display: b.name,
+      sourceType: 'brand',
+      sourceId: b.id,
+    });
+  for (const k of c.contacts) {
+    push({
+      kind: 'contact_name',
+      value: normalizePersonName(k.name),
+      display: k.name,
+      sourceType: 'contact',
+      sourceId: k.id,
+    });
+    for (const p of k.phones) {
+      const r = normalizePhone(p);
+      if (r.ok) push({ kind: 'phone', value: r.e164, display: p, sourceType: 'contact', sourceId: k.id });
+    }
+    for (const m of k.emails) {
+      const r = normalizeEmail(m);
+      if (!r.ok) continue;
+      push({ kind: 'email', value: r.email, display: m, sourceType: 'contact', sourceId: k.id });
+      const d = r.freeMail ? null : companyDomain(r.domain);
+      if (d) push({ kind: 'domain', value: d, display: r.domain, sourceType: 'contact', sourceId: k.id });
+    }
+  }
+  for (const a of c.addresses) {
+    const full =
+      a.city && !a.address.toLowerCase().includes(a.city.toLowerCase())
+        ? `${a.city}, ${a.address}`
+        : a.address;
+    push({
+      kind: 'address',
+      value: addressKey(full),
+      display: full,
+      sourceType: 'address',
+      sourceId: a.id,
+    });
+  }
+  return out;
+}
+
+/** Address words worth searching: no abbreviations (ул, д, г …) or short house numbers, which every address has. */
+export function addressTokens(normalized: string): string[] {
+  return [...new Set(normalized.split(' ').filter((w) => w.length >= 3 && !/^\d+$/.test(w)))];
+}
+
+/** A person's name for comparison: lower-case, ё→е, punctuation removed, spaces collapsed. */
+export function normalizePersonName(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/ё/g, 'е')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}

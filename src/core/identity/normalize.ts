@@ -1,0 +1,738 @@
+/**
+ * Normalisers for duplicate detection and lookup (SPEC C2): organisation names, phones, e-mails,
+ * web domains and addresses are reduced to comparison forms, so that the spellings people actually
+ * type («ООО "Юникс"», «ЮНИКС, ООО», «Unix LLC») meet on one key.
+ *
+ * Pure: no I/O, no clock, no randomness. The only dependency is libphonenumber-js (the "max"
+ * metadata, which is the one that can tell a mobile number from a fixed line).
+ */
+import { isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+
+// ─────────────────────────────────────────────────────────────────────────────
+// Shared text folding
+// ─────────────────────────────────────────────────────────────────────────────
+
+/**
+ * NFKC (full-width letters, ligatures), lower-case, combining marks dropped (stress marks in
+ * «за́мок»; й and ё are precomposed letters and survive), ё → е. Repeated until stable, because
+ * lower-casing and NFKC do not commute for a few exotic characters and idempotency matters.
+ */
+function foldText(raw: string): string {
+  let s = raw;
+  for (let i = 0; i < 4; i++) {
+    const next = s
+      .replace(/№/g, ' ')
+      .normalize('NFKC')
+      .toLowerCase()
+      .normalize('NFC')
+      .replace(/\p{M}/gu, '')
+      .replace(/ё/g, 'е');
+    if (next === s) break;
+    s = next;
+  }
+  return s;
+}
+
+/** An apostrophe inside a word (McDonald's, d'Arc) is dropped without splitting the word. */
+const INNER_APOSTROPHE = /(?<=[\p{L}\p{N}])['’ʼ`´‘](?=\p{L})/gu;
+/** Everything that is not a letter or digit — quotes of every kind, punctuation, symbols — is a space. */
+const NON_WORD = /[^\p{L}\p{N}]+/gu;
+
+function words(folded: string): string[] {
+  return folded.replace(INNER_APOSTROPHE, '').replace(NON_WORD, ' ').trim().split(' ').filter(Boolean);
+}
+
+/** A word list written as one whitespace-separated string (keeps long lists readable). */
+function wordList(text: string): string[] {
+  return text.trim().split(/\s+/);
+}
+
+const CYRILLIC = /[\u0400-\u04ff]/;
+const LATIN = /[a-z]/;
+/** Latin letters that look like Cyrillic ones (lower-case): «Юникc» typed with a Latin «c». */
+const LATIN_HOMOGLYPHS: Readonly<Record<string, string>> = {
+  a: 'а',
+  b: 'в',
+  c: 'с',
+  e: 'е',
+  h: 'н',
+  k: 'к',
+  m: 'м',
+  o: 'о',
+  p: 'р',
+  t: 'т',
+  x: 'х',
+  y: 'у',
+};
+
+/** A word mixing Cyrillic with Latin look-alikes is read as Cyrillic; pure Latin words are left alone. */
+function foldHomoglyphs(word: string): string {
+  if (!CYRILLIC.test(word) || !LATIN.test(word)) return word;
+  let out = '';
+  for (const ch of word) {
+    if (LATIN.test(ch)) {
+      const cyr = LATIN_HOMOGLYPHS[ch];
+      if (cyr === undefined) return word; // a real Latin letter: a genuinely mixed word, keep it
+      out += cyr;
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
+// ─────────────────────────────────────────────────────────────────────────────
+// Organisation names
+// ─────────────────────────────────────────────────────────────────────────────
+
+type Edge = 'both' | 'lead' | 'trail';
+type LegalFormSpec = { canonical: string; match: readonly ((word: string) => boolean)[]; edge: Edge };
+
+/** Plural adjective endings: «ассоциация акционерных обществ» names a kind of member, not a legal form. */
+const PLURAL_ADJECTIVE_ENDINGS: ReadonlySet<string> = new Set(['ые', 'ие', 'ых', 'их', 'ыми', 'ими']);
+
+/**
+ * 'обществ*' matches any word starting with «обществ» (every case); 'акционерн~' is an adjective
+ * stem and matches every singular form (акционерное, акционерного …) but no plural one;
+ * 'ооо' matches that word only.
+ */
+function wordMatcher(pattern: string): (word: string) => boolean {
+  const stem = pattern.slice(0, -1);
+  if (pattern.endsWith('*')) return (w) => w.startsWith(stem);
+  if (pattern.endsWith('~')) {
+    return (w) => w.startsWith(stem) && !PLURAL_ADJECTIVE_ENDINGS.has(w.slice(stem.length));
+  }
+  return (w) => w === pattern;
+}
+
+function forms(edge: Edge, table: Readonly<Record<string, readonly string[]>>): LegalFormSpec[] {
+  return Object.entries(table).flatMap(([canonical, spellings]) =>
+    spellings.map((spelling) => ({ canonical, edge, match: spelling.split(' ').map(wordMatcher) })),
+  );
+}
+
+/**
+ * Legal forms, matched on whole words of the folded name, and only at its edges (leading or
+ * trailing, repeatedly): «ООО Юникс», «Юникс, ООО», «Юникс (ООО)». A form inside a name is part of
+ * the name («Ассоциация акционерных обществ …» keeps its words).
+ *
+ * - Full spellings use stems, so every grammatical case matches.
+ * - Transliterated Russian forms (OOO, ZAO …) map to the Cyrillic canonical form.
+ * - Foreign forms are trailing only («Siemens AG»), except those commonly written first (LLC, JSC).
+ * - Ambiguous abbreviations are leading only: ПК (also «персональный компьютер»: «Мир ПК»),
+ *   СПК, НП; dotted Russian forms («И.П.» → «и п») likewise, so initials «Иванов И. П.» survive.
+ * - ТД («торговый дом») and ГК («группа компаний») are NOT legal forms: they are part of the
+ *   registered name. normalizeOrgName unifies their spellings (торговый дом → тд) and nameTokens
+ *   drops them as stop-words, so «ООО ТД "Электроцентр"» → 'тд электроцентр' → ['электроцентр'].
+ */
+const LEGAL_FORMS: readonly LegalFormSpec[] = [
+  ...forms('both', {
+    ООО: ['обществ* с ограниченн~ ответственн*', 'ооо', 'ooo'],
+    ОДО: ['обществ* с дополнительн~ ответственн*', 'одо'],
+    ПАО: ['публичн~ акционерн~ обществ*', 'пао', 'pao'],
+    НАО: ['непубличн~ акционерн~ обществ*', 'нао'],
+    ОАО: ['открыт~ акционерн~ обществ*', 'оао', 'oao'],
+    ЗАО: ['закрыт~ акционерн~ обществ*', 'зао', 'zao'],
+    АО: ['акционерн~ обществ*', 'ао', 'ao'],
+    ИП: ['индивидуальн~ предпринимател*', 'ип'],
+    ИЧП: ['индивидуальн~ частн~ предприяти*', 'ичп'],
+    ЧП: ['частн~ предприяти*', 'чп'],
+    ТОО: ['товариществ* с ограниченн~ ответственн*', 'тоо'],
+    АНО: ['автономн~ некоммерческ~ организаци*', 'ано'],
+    НКО: ['некоммерческ~ организаци*', 'нко'],
+    НП: ['некоммерческ~ партнерств*'],
+    ФГУП: ['федеральн~ государственн~ унитарн~ предприяти*', 'фгуп'],
+    ГУП: ['государственн~ унитарн~ предприяти*', 'гуп'],
+    МУП: ['муниципальн~ унитарн~ предприяти*', 'муп'],
+    СПК: ['сельскохозяйственн~ производственн~ кооператив*'],
+    ПК: ['производственн~ кооператив*'],
+    КФХ: ['крестьянск~ фермерск~ хозяйств*', 'крестьянск~ хозяйств*', 'фермерск~ хозяйств*', 'кфх'],
+    ФГБУ: ['федеральн~ государственн~ бюджетн~ учреждени*', 'фгбу'],
+    ГБУ: ['государственн~ бюджетн~ учреждени*', 'гбу'],
+    МБУ: ['муниципальн~ бюджетн~ учреждени*', 'мбу'],
+    ГАУ: ['государственн~ автономн~ учреждени*', 'гау'],
+    МАУ: ['муниципальн~ автономн~ учреждени*', 'мау'],
+    ГКУ: ['государственн~ казенн~ учреждени*', 'гку'],
+    МКУ: ['муниципальн~ казенн~ учреждени*', 'мку'],
+    ТСЖ: ['товариществ* собственник* жиль*', 'тсж'],
+    СНТ: ['садоводческ~ некоммерческ~ товариществ*', 'снт'],
+    LLC: ['limited liability company', 'llc', 'l l c'],
+    LLP: ['limited liability partnership'],
+    PLC: ['public limited company'],
+    LTD: ['ltd'],
+    PJSC: ['public joint stock company', 'pjsc'],
+    CJSC: ['closed joint stock company', 'cjsc'],
+    OJSC: ['open joint stock company', 'ojsc'],
+    JSC: ['joint stock company', 'jsc'],
+    GMBH: ['gesellschaft mit beschr* haftung'],
+    NV: ['naamloze vennootschap'],
+    BV: ['besloten vennootschap'],
+  }),
+  ...forms('lead', {
+    ООО: ['о о о'],
+    ПАО: ['п а о'],
+    ОАО: ['о а о'],
+    ЗАО: ['з а о'],
+    АО: ['а о'],
+    ИП: ['и п'],
+    НП: ['нп'],
+    ПК: ['пк'],
+    СПК: ['спк'],
+  }),
+  ...forms('trail', {
+    LTD: ['limited', 'co ltd', 'pty ltd', 'l t d'],
+    INC: ['inc', 'incorporated'],
+    CORP: ['corp', 'corporation'],
+    'GMBH & CO KG': ['gmbh co kg'],
+    GMBH: ['gmbh'],
+    KG: ['kg', 'co kg'],
+    AG: ['ag', 'a g', 'aktiengesellschaft'],
+    NV: ['nv', 'n v'],
+    BV: ['bv', 'b v'],
+    SA: ['sa', 's a'],
+    SAS: ['sas', 's a s'],
+    SARL: ['sarl', 's a r l'],
+    SRL: ['srl', 's r l'],
+    SPA: ['spa', 's p a'],
+    PLC: ['plc', 'p l c'],
+    LLP: ['llp'],
+    LP: ['lp'],
+    OY: ['oy'],
+    OYJ: ['oyj'],
+    AB: ['ab'],
+    AS: ['as', 'a s'],
+    SE: ['se'],
+  }),
+].sort((a, b) => b.match.length - a.match.length); // longest first: «публичное акционерное общество» before «акционерное общество»
+
+type Word = { text: string; index: number };
+type FoundForm = { canonical: string; index: number };
+
+function matchesAt(ws: readonly Word[], start: number, spec: LegalFormSpec): boolean {
+  if (start < 0 || start + spec.match.length > ws.length) return false;
+  return spec.match.every((m, k) => m((ws[start + k] as Word).text));
+}
+
+/** Strips legal forms at both edges until none is left; reports each with its position in the name. */
+function stripLegalForms(input: readonly Word[]): { words: Word[]; found: FoundForm[] } {
+  let ws = [...input];
+  const found: FoundForm[] = [];
+  let changed = true;
+  while (changed && ws.length > 0) {
+    changed = false;
+    for (const spec of LEGAL_FORMS) {
+      const n = spec.match.length;
+      if (spec.edge !== 'trail' && matchesAt(ws, 0, spec)) {
+        found.push({ canonical: spec.canonical, index: (ws[0] as Word).index });
+        ws = ws.slice(n);
+        changed = true;
+        break;
+      }
+      if (spec.edge !== 'lead' && matchesAt(ws, ws.length - n, spec)) {
+        found.push({ canonical: spec.canonical, index: (ws[ws.length - n] as Word).index });
+        ws = ws.slice(0, ws.length - n);
+        changed = true;
+        break;
+      }
+    }
+  }
+  return { words: ws, found };
+}
+
+/** Spellings of non-legal-form name parts unified to one word (anywhere in the name). */
+const NAME_PHRASES: readonly { from: readonly string[]; to: string }[] = [
+  { from: ['торговый', 'дом'], to: 'тд' },
+  { from: ['группа', 'компаний'], to: 'гк' },
+];
+
+function unifyPhrases(ws: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < ws.length; i++) {
+    const phrase = NAME_PHRASES.find((p) => p.from.every((w, k) => ws[i + k] === w));
+    if (phrase) {
+      out.push(phrase.to);
+      i += phrase.from.length - 1;
+    } else {
+      out.push(ws[i] as string);
+    }
+  }
+  return out;
+}
+
+function analyseOrgName(name: string): { words: string[]; found: FoundForm[] } {
+  const ws = words(foldText(name)).map((text, index) => ({ text: foldHomoglyphs(text), index }));
+  const stripped = stripLegalForms(ws);
+  return { words: unifyPhrases(stripped.words.map((w) => w.text)), found: stripped.found };
+}
+
+/** Organisation name → comparison form: legal forms stripped (short and full spellings, Russian and foreign), quotes of every kind removed, lower-case, ё→е, punctuation → space, spaces collapsed. '' if nothing is left. */
+export function normalizeOrgName(name: string): string {
+  return analyseOrgName(name).words.join(' ');
+}
+
+/** Legal form found in a name, canonical short spelling ('ООО','ОАО','ЗАО','АО','ПАО','НАО','ИП','LLC','LTD','INC','GMBH','NV','BV', …) or null. The leftmost one if a name carries two. */
+export function detectLegalForm(name: string): string | null {
+  const { found } = analyseOrgName(name);
+  if (found.length === 0) return null;
+  return found.reduce((a, b) => (b.index < a.index ? b : a)).canonical;
+}
+
+// ─────────────────────────────────────────────────────────────────────────────
+// Transliteration key
+// ─────────────────────────────────────────────────────────────────────────────
+
+const CYRILLIC_TO_LATIN: Readonly<Record<string, string>> = {
+  а: 'a',
+  б: 'b',
+  в: 'v',
+  г: 'g',
+  д: 'd',
+  е: 'e',
+  ё: 'e',
+  ж: 'zh',
+  з: 'z',
+  и: 'i',
+  й: 'i',
+  к: 'k',
+  л: 'l',
+  м: 'm',
+  н: 'n',
+  о: 'o',
+  п: 'p',
+  р: 'r',
+  с: 's',
+  т: 't',
+  у: 'u',
+  ф: 'f',
+  х: 'h',
+  ц: 's',
+  ч: 'ch',
+  ш: 'sh',
+  щ: 'sh',
+  ъ: '',
+  ы: 'i',
+  ь: '',
+  э: 'e',
+  ю: 'u',
+  я: 'a',
+  і: 'i',
+  ї: 'i',
+  є: 'e',
+  ґ: 'g',
+  ў: 'u',
+};
+
+/** Latin letters NFD does not decompose. */
+const LATIN_SPECIALS: Readonly<Record<string, string>> = {
+  ß: 'ss',
+  æ: 'ae',
+  œ: 'oe',
+  ø: 'o',
+  ł: 'l',
+  đ: 'd',
+  ı: 'i',
+};
+
+/** Ordered rewrites on the Latin string; each is documented in translitKey. */
+const LATIN_FOLDS: readonly [RegExp, string][] = [
+  [/y/g, 'i'],
+  [/shch/g, 'sh'],
+  [/sch/g, 'sh'],
+  [/tch/g, 'ch'],
+  [/ck/g, 'k'],
+  [/c(?=[ei])/g, 's'],
+  [/c(?!h)/g, 'k'],
+  [/kh/g, 'h'],
+  [/ph/g, 'f'],
+  [/th/g, 't'],
+  [/w/g, 'v'],
+  [/q/g, 'k'],
+  [/ts/g, 's'],
+  [/ks/g, 'x'],
+];
+
+/**
+ * Latin transliteration key of a normalised name, so «Юникс» ~ «Uniks» ~ «Unix». The scheme is a
+ * deliberately lossy consonant skeleton (think Soundex for Russian/Latin brand names):
+ *
+ * 1. Case-fold (NFKC, upper then lower, so ß/ς/ﬁ fold the same from either case), ё → е.
+ * 2. Cyrillic → Latin letter by letter: ж zh, х h, ц s, ч ch, ш/щ sh, ю u, я a, й/ы/и i, е/э e,
+ *    ъ/ь dropped, the rest the obvious way. Latin diacritics are dropped (é → e, ß → ss).
+ * 3. Everything that is not a letter or digit is dropped, spaces included: «Электро-Центр» and
+ *    «Электроцентр» get one key.
+ * 4. Latin spellings fold the same way, in order: y→i; shch/sch→sh; tch→ch; ck→k; c before e/i
+ *    → s, any other c (not in ch) → k; kh→h; ph→f; th→t; w→v; q→k; ts→s; ks→x. So ц, ts and a
+ *    soft c are all 's' («центр» = «centre» = «tsentr»), and «кс» = «ks» = «cks» = «x».
+ * 5. A leading run of vowels becomes its last vowel (ю → 'yu' → 'iu' → 'u'; «Аэро» ~ «Aero»),
+ *    every later vowel (a e i o u) is dropped, and repeated letters are collapsed.
+ *
+ * «Юникс», «ЮНИКС», «Uniks», «Unix», «Yuniks» → 'unx'; «Феникс» → 'fnx'; «Электроцентр»,
+ * «Elektrocentr», «Electrocentre», «Elektrotsentr» → 'elktrsntr'. Short names collide more often
+ * («Бета» ~ «Бот»): the key is a candidate finder, never a verdict. Letters of other scripts are
+ * kept (case-folded) so they still compare among themselves.
+ */
+export function translitKey(normalizedName: string): string {
+  const folded = normalizedName
+    .normalize('NFKC')
+    .toUpperCase()
+    .toLowerCase()
+    .normalize('NFC')
+    .replace(/ё/g, 'е');
+  let latin = '';
+  for (const ch of folded) latin += CYRILLIC_TO_LATIN[ch] ?? LATIN_SPECIALS[ch] ?? ch;
+  let s = latin
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[^\p{L}\p{N}]/gu, '');
+  for (const [re, to] of LATIN_FOLDS) s = s.replace(re, to);
+  s = s.replace(/^[aeiou]+/, (run) => run.slice(-1));
+  s = s.slice(0, 1) + s.slice(1).replace(/[aeiou]/g, '');
+  return s.replace(/(.)\1+/gu, '$1');
+}
+
+// ─────────────────────────────────────────────────────────────────────────────
+// Name tokens for search
+// ─────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Whole words that carry no identity in a company name, in normalised form, in groups: legal forms
+ * that may survive inside a name (Cyrillic and Latin); common Russian business words; English ones;
+ * conjunctions and prepositions; cities of the region (Samara oblast) and their adjectives.
+ * A word is dropped only as a whole word («центр» goes, «Электроцентр» stays).
+ */
+export const NAME_STOP_WORDS: ReadonlySet<string> = new Set(
+  wordList(`
+    ооо оао зао ао пао нао ип чп ичп тоо одо ано нко нп пк спк кфх гуп муп фгуп гбу мбу фгбу гау мау
+    гку мку тсж снт ooo oao zao pao ao llc ltd inc corp gmbh ag nv bv plc llp jsc pjsc cjsc ojsc limited
+
+    тд гк торговый торговая торговое торговые дом компания компании группа групп холдинг корпорация
+    фирма предприятие производственная производственный производственное коммерческая коммерческий
+    научно производственно завод фабрика комбинат центр сервис трейд трейдинг снаб агентство объединение
+    пкф пкп нпо нпп нпф тк ск рус русь россия россии российский российская
+
+    company group holding trading trade service international rus russia the and of co
+
+    и в на по для с ко
+
+    самара самарский самарская самарское самарские тольятти тольяттинский тольяттинская сызрань
+    сызранский сызранская новокуйбышевск новокуйбышевский чапаевск жигулевск отрадный кинель
+    похвистнево октябрьск поволжье поволжский поволжская
+  `),
+);
+
+/**
+ * Words of a normalised name for search, minus NAME_STOP_WORDS and single letters (initials),
+ * de-duplicated, in order. If that would leave nothing, every word is kept («Центр» → ['центр']).
+ * The input is run through normalizeOrgName first (a no-op on a normalised name).
+ */
+export function nameTokens(normalizedName: string): string[] {
+  const all = [...new Set(normalizeOrgName(normalizedName).split(' ').filter(Boolean))];
+  const kept = all.filter((w) => !NAME_STOP_WORDS.has(w) && !/^\p{L}$/u.test(w));
+  return kept.length > 0 ? kept : all;
+}
+
+// ─────────────────────────────────────────────────────────────────────────────
+// Phones
+// ─────────────────────────────────────────────────────────────────────────────
+
+export type PhoneResult =
+  | { ok: true; e164: string; extension: string | null; kind: 'mobile' | 'fixed' | 'other' }
+  | { ok: false; error: 'INVALID_PHONE' | 'EMPTY' };
+
+/** An extension at the end: «доб. 123», «добавочный 12», «доп. 1», «вн. 12», «внутр. 5», «ext 12», «x12», «#12». */
+const PHONE_EXTENSION =
+  /(?<!\p{L})(?:добавочн\p{L}*|доб|доп|внутренн\p{L}*|внутр|вн|extension|ext|x|#)\s*[.:]?\s*(?:номер\s*)?[#№]?\s*(\d{1,8})\s*\)?\s*$/u;
+/** A label before the number: «тел.», «т.», «моб.», «tel:» (tel: URIs from web pages). */
+const PHONE_LABEL = /^(?:tel|phone|mob|тел(?:ефон)?|моб(?:ильный)?|сот(?:овый)?|раб(?:очий)?|т)\s*[.:]?\s*/u;
+const PHONE_CHARS = /^[\d\s()+\-.\u2010-\u2015\u2212/]*$/u;
+
+/**
+ * libphonenumber-js (max metadata), default region RU: '8 (495) 123-45-67', '+7 495 1234567',
+ * '84951234567', '7 495 123 45 67', '495-123-45-67' are all +74951234567. An extension is split
+ * off first and returned apart (digits only). The rest must hold nothing but digits and phone
+ * punctuation (one number per call) and be a valid number for libphonenumber; a local number
+ * without its area code ('123-45-67') is INVALID_PHONE. A blank string or one with no letter or
+ * digit at all ('—') is EMPTY. For RU, the common slip «+8 (495) …» is read as «8 (495) …»
+ * (a bare '+8495…' is left to libphonenumber: it is a valid Vietnamese number). An unsupported
+ * defaultRegion means international (+…) numbers only.
+ */
+export function normalizePhone(raw: string, defaultRegion: 'RU' | string = 'RU'): PhoneResult {
+  const s = raw.normalize('NFKC').toLowerCase().trim();
+  if (!/[\p{L}\p{N}]/u.test(s)) return { ok: false, error: 'EMPTY' };
+  const ext = PHONE_EXTENSION.exec(s);
+  const extension = ext ? (ext[1] as string) : null;
+  let main = (ext ? s.slice(0, ext.index) : s).replace(/[\s(,;:-]+$/u, '').replace(PHONE_LABEL, '');
+  if (!PHONE_CHARS.test(main) || !/\d/.test(main)) return { ok: false, error: 'INVALID_PHONE' };
+  const region = defaultRegion.toUpperCase();
+  if (region === 'RU') main = main.replace(/^\+8(?=\s*\()/, '8');
+  const parsed = parsePhoneNumberFromString(main, {
+    defaultCountry: isSupportedCountry(region) ? region : undefined,
+    extract: false,
+  });
+  if (!parsed?.isValid()) return { ok: false, error: 'INVALID_PHONE' };
+  const type = parsed.getType();
+  const kind = type === 'MOBILE' ? 'mobile' : type === 'FIXED_LINE' ? 'fixed' : 'other';
+  return { ok: true, e164: parsed.number, extension, kind };
+}
+
+// ─────────────────────────────────────────────────────────────────────────────
+// E-mails and domains
+// ─────────────────────────────────────────────────────────────────────────────
+
+export type EmailResult =
+  | { ok: true; email: string; domain: string; freeMail: boolean }
+  | { ok: false; error: 'INVALID_EMAIL' | 'EMPTY' };
+
+/** Public mailbox providers: an address there says nothing about the company. */
+export const FREE_MAIL_DOMAINS: ReadonlySet<string> = new Set(
+  wordList(`
+    mail.ru bk.ru list.ru inbox.ru internet.ru mail.ua
+    yandex.ru ya.ru yandex.com yandex.by yandex.kz yandex.ua narod.ru
+    rambler.ru rambler.ua lenta.ru autorambler.ru myrambler.ru ro.ru
+    gmail.com googlemail.com hotmail.com outlook.com live.com msn.com
+    yahoo.com ymail.com icloud.com me.com mac.com
+    proton.me protonmail.com pm.me tutanota.com zoho.com aol.com
+    gmx.com gmx.net gmx.de mail.com
+    qip.ru pochta.ru e1.ru ngs.ru tut.by ukr.net i.ua
+  `),
+);
+
+const DOMAIN_LABEL = /^[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?$/u;
+const TOP_LEVEL = /^(?:\p{L}{2,63}|xn--[a-z0-9-]{1,59})$/u;
+const EMAIL_LOCAL = /^[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]+(?:\.[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]+)*$/u;
+
+/** Host names only: at least two labels, a letter (or punycode) top level; IP addresses fail. */
+function isValidDomain(domain: string): boolean {
+  if (domain.length > 253) return false;
+  const labels = domain.split('.');
+  return (
+    labels.length >= 2 && labels.every((l) => DOMAIN_LABEL.test(l)) && TOP_LEVEL.test(labels.at(-1) as string)
+  );
+}
+
+/**
+ * Lower-cased, trimmed, mailto: (and its ?subject=…) stripped, «Имя <addr>» unwrapped, spaces
+ * around '@' and trailing list punctuation dropped; domain extracted; free-mail domains flagged.
+ * No provider-specific rewriting (gmail dots, +tags): that would be guessing about mailboxes.
+ */
+export function normalizeEmail(raw: string): EmailResult {
+  let s = raw.normalize('NFKC').trim();
+  if (s === '') return { ok: false, error: 'EMPTY' };
+  const angle = /<([^<>]*)>[\s.,;]*$/.exec(s);
+  if (angle) s = (angle[1] as string).trim();
+  s = s
+    .toLowerCase()
+    .replace(/^mailto:/, '')
+    .replace(/\?.*$/, '')
+    .replace(/^["'«(<[\s]+|["'»)>\]\s.,;]+$/gu, '')
+    .replace(/\s*@\s*/g, '@');
+  if (s === '') return { ok: false, error: 'EMPTY' };
+  const parts = s.split('@');
+  if (parts.length !== 2) return { ok: false, error: 'INVALID_EMAIL' };
+  const [local, domain] = parts as [string, string];
+  if (local.length > 64 || !EMAIL_LOCAL.test(local) || !isValidDomain(domain)) {
+    return { ok: false, error: 'INVALID_EMAIL' };
+  }
+  return { ok: true, email: `${local}@${domain}`, domain, freeMail: FREE_MAIL_DOMAINS.has(domain) };
+}
+
+/**
+ * A company web domain or an e-mail's domain → bare domain: scheme, user info, path, query, port,
+ * trailing dot and a leading www./www2. stripped; lower-case; punycode and Cyrillic (.рф) left as
+ * they are. Subdomains are kept (no public-suffix list: «unix.spb.ru» and «shop.narod.ru» must not
+ * become «spb.ru»/«narod.ru»). null for a free-mail domain or anything that is not a host name.
+ */
+export function companyDomain(urlOrEmailOrDomain: string): string | null {
+  let s = urlOrEmailOrDomain.normalize('NFKC').trim().toLowerCase();
+  if (s === '') return null;
+  const hasScheme = /^[a-z][a-z0-9+.-]*:\/\//.test(s);
+  if (s.startsWith('mailto:') || (!hasScheme && s.includes('@'))) {
+    const email = normalizeEmail(s);
+    return email.ok && !email.freeMail ? email.domain : null;
+  }
+  s = s.replace(/^[a-z][a-z0-9+.-]*:\/\//, '').replace(/^\/\//, '');
+  s = s.split(/[/?#\\]/)[0] as string;
+  s = s.slice(s.lastIndexOf('@') + 1);
+  s = s.replace(/:\d*$/, '').replace(/\.$/, '');
+  const bare = s.replace(/^www\d*\./, '');
+  if (bare.includes('.')) s = bare;
+  if (!isValidDomain(s)) return null;
+  return FREE_MAIL_DOMAINS.has(s) ? null : s;
+}
+
+// ─────────────────────────────────────────────────────────────────────────────
+// Addresses
+// ─────────────────────────────────────────────────────────────────────────────
+
+/** Address words and abbreviations → one canonical token. */
+const ADDRESS_WORDS: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries({
+    г: 'г гор город',
+    ул: 'ул улица',
+    пр: 'пр просп проспект',
+    пер: 'пер переулок',
+    ш: 'ш шоссе',
+    бул: 'бул бульв бульвар',
+    пл: 'пл площадь',
+    наб: 'наб набережная',
+    д: 'д дом',
+    к: 'к корп корпус',
+    с: 'с стр строение',
+    оф: 'оф офис',
+    пом: 'пом помещ помещение',
+    эт: 'эт этаж',
+    кв: 'кв квартира',
+    ком: 'ком комн комната',
+    каб: 'каб кабинет',
+    вл: 'вл влд владение',
+    лит: 'лит литер литера',
+    обл: 'обл область',
+    респ: 'респ республика',
+    мкр: 'мкр мкрн микрорайон',
+    проезд: 'проезд',
+    рн: 'рн район',
+    п: 'п пос поселок',
+    ал: 'ал аллея',
+    туп: 'туп тупик',
+    россия: 'россия рф',
+  }).flatMap(([canonical, spellings]) => wordList(spellings).map((w) => [w, canonical])),
+);
+
+/** Hyphenated abbreviations, rewritten before punctuation becomes space. */
+const ADDRESS_HYPHENATED: readonly [RegExp, string][] = [
+  [/(?<!\p{L})пр-?к?т(?!\p{L})/gu, ' пр '],
+  [/(?<!\p{L})б-р(?!\p{L})/gu, ' бул '],
+  [/(?<!\p{L})пр-д(?!\p{L})/gu, ' проезд '],
+  [/(?<!\p{L})р-о?н(?!\p{L})/gu, ' рн '],
+  [/(?<!\p{L})мкр-н(?!\p{L})/gu, ' мкр '],
+  [/(?<!\p{L})российск\p{L}*\s+федераци\p{L}*/gu, ' россия '],
+];
+
+const CANONICAL_ADDRESS_MARKERS: ReadonlySet<string> = new Set(Object.values(ADDRESS_WORDS));
+/** Markers whose value is a number (дом 10, офис 5, 3 этаж). */
+const NUMBERED_MARKERS: ReadonlySet<string> = new Set([
+  'д',
+  'к',
+  'с',
+  'оф',
+  'пом',
+  'эт',
+  'кв',
+  'ком',
+  'каб',
+  'вл',
+]);
+/** Ordinal endings after a number («5-й проезд», «1-я линия») carry nothing. 'е' is kept: it may be a литера. */
+const ORDINAL_ENDINGS: ReadonlySet<string> = new Set(wordList('й я го ого ой ий ый ая ое ья ом ым ей'));
+const NUMBER = /^\d/;
+
+function addressTokens(raw: string): string[] {
+  let s = foldText(raw);
+  for (const [re, to] of ADDRESS_HYPHENATED) s = s.replace(re, to);
+  s = s
+    .replace(/[^\p{L}\p{N}/]+/gu, ' ')
+    .replace(/(?<!\d)\/|\/(?!\d)/g, ' ')
+    .replace(/(\d)(?=\p{L})/gu, '$1 ')
+    .replace(/(\p{L})(?=\d)/gu, '$1 ');
+  const ws = s
+    .split(' ')
+    .filter((w) => w !== '' && !/^\d{6}$/.test(w)) // postal codes
+    .map((w) => ADDRESS_WORDS[w] ?? foldHomoglyphs(w));
+  const out: string[] = [];
+  for (let i = 0; i < ws.length; i++) {
+    const w = ws[i] as string;
+    const next = ws[i + 1];
+    if (NUMBER.test(w) && next !== undefined && ORDINAL_ENDINGS.has(next)) {
+      ws.splice(i + 1, 1); // and look at this number again: «5-й а» → '5а', the same as a second pass
+      i--;
+    } else if (NUMBER.test(w) && next !== undefined && isHouseLetter(next)) {
+      out.push(w + (LATIN_HOMOGLYPHS[next] ?? next)); // 10а, 10-а, 10 А → '10а'
+      i++;
+    } else {
+      out.push(w);
+    }
+  }
+  return out;
+}
+
+/** A single letter after a house number is its литера, unless it is a marker (к 2, с 1, г …). */
+function isHouseLetter(w: string): boolean {
+  return /^\p{L}$/u.test(w) && !CANONICAL_ADDRESS_MARKERS.has(w);
+}
+
+/**
+ * Address → comparison form: lower-case, ё→е, punctuation → space, abbreviations unified to one
+ * canonical token (г./гор./город → г; ул./улица → ул; пр-т/пр./просп./проспект → пр; пер. → пер;
+ * ш. → ш; б-р/бульвар → бул; пл. → пл; наб. → наб; д./дом → д; корп./к./корпус → к;
+ * стр./строение → с; оф./офис → оф; пом. → пом; эт./этаж → эт; кв, ком, каб, вл, лит, мкр, рн,
+ * проезд, п too), 6-digit postal codes removed, 'российская федерация'/'рф' → 'россия', 'область' →
+ * 'обл', digits split from letters («10к2» → '10 к 2', «д.10» → 'д 10') but a house литера glued
+ * back («10-А», «10 а» → '10а'), ordinal endings dropped («5-й» → '5'), spaces collapsed.
+ */
+export function normalizeAddress(raw: string): string {
+  return addressTokens(raw).join(' ');
+}
+
+/**
+ * Order-insensitive key: the sorted tokens of normalizeAddress per comma-separated part, without
+ * the city marker 'г' and the country 'россия' (both implied), and with each numbered marker glued
+ * to its number ('д10', 'оф5', 'эт3' — also from «3 этаж»), so that sorting can't swap the house
+ * and the office number. A bare number that ends its part or is followed only by markers/numbers
+ * («Ленинградская, 10», «Московское ш. 4к2») is the house number when no 'д' is given; a number
+ * followed by a word in the same part is part of a street name («22 Партсъезда»).
+ */
+export function addressKey(raw: string): string {
+  const keys: string[] = [];
+  const parts = raw
+    .split(/[,;\n]+/)
+    .map((part) => addressTokens(part).filter((w) => w !== 'г' && w !== 'россия'));
+  let houseGiven = false;
+  const loose: { part: string[]; used: boolean[] }[] = [];
+  for (const part of parts) {
+    const used = part.map(() => false);
+    const bind = (marker: number, value: number): void => {
+      keys.push((part[marker] as string) + (part[value] as string));
+      used[marker] = true;
+      used[value] = true;
+      if (part[marker] === 'д') houseGiven = true;
+    };
+    const free = (i: number): boolean => i >= 0 && i < part.length && !used[i];
+    for (let i = 0; i < part.length; i++) {
+      if (
+        NUMBERED_MARKERS.has(part[i] as string) &&
+        free(i) &&
+        free(i + 1) &&
+        NUMBER.test(part[i + 1] as string)
+      ) {
+        bind(i, i + 1);
+      }
+    }
+    for (let i = 0; i < part.length; i++) {
+      if (
+        NUMBERED_MARKERS.has(part[i] as string) &&
+        free(i) &&
+        free(i - 1) &&
+        NUMBER.test(part[i - 1] as string)
+      ) {
+        bind(i, i - 1);
+      }
+    }
+    loose.push({ part, used });
+  }
+  for (const { part, used } of loose) {
+    for (let i = 0; i < part.length; i++) {
+      if (used[i]) continue;
+      const w = part[i] as string;
+      const next = part[i + 1];
+      const streetNumber =
+        next !== undefined && !used[i + 1] && /^\p{L}+$/u.test(next) && !CANONICAL_ADDRESS_MARKERS.has(next);
+      if (!houseGiven && NUMBER.test(w) && !streetNumber) {
+        keys.push('д' + w);
+        houseGiven = true;
+      } else {
+        keys.push(w);
+      }
+    }
+  }
+  return keys.sort().join(' ');
+}

@@ -1,0 +1,97 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core';
+import { clients } from './clients.ts';
+
+/**
+ * The identifier index (C2): every normalised key of a client — ИНН, ОГРН, phones, e-mails, company
+ * domains, and searchable names of the client, its legal entities, brands, contacts and addresses.
+ * Rewritten for a client in the same transaction as any write to its data, so it is never stale.
+ */
+export const clientIdentifiers = pgTable(
+  'client_identifiers',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    clientId: integer('client_id')
+      .notNull()
+      .references(() => clients.id, { onDelete: 'cascade' }),
+    kind: text('kind', {
+      enum: [
+        'inn',
+        'ogrn',
+        'phone',
+        'email',
+        'domain',
+        'display_name',
+        'legal_name',
+        'brand',
+        'contact_name',
+        'address',
+      ],
+    }).notNull(),
+    /** Normalised value: the exact key for ИНН/phone/…, the comparison form for names and addresses. */
+    value: text('value').notNull(),
+    /** The value as the user wrote it, to show and highlight. */
+    display: text('display').notNull(),
+    sourceType: text('source_type', {
+      enum: ['client', 'legal_entity', 'brand', 'contact', 'address'],
+    }).notNull(),
+    sourceId: integer('source_id').notNull(),
+  },
+  (t) => [
+    index('client_identifiers_kind_value_idx').on(t.kind, t.value),
+    index('client_identifiers_value_prefix_idx').on(t.kind, sql`${t.value} text_pattern_ops`),
+    index('client_identifiers_client_idx').on(t.clientId),
+    check(
+      'client_identifiers_kind_ck',
+      sql`${t.kind} in ('inn','ogrn','phone','email','domain','display_name','legal_name','brand','contact_name','address')`,
+    ),
+  ],
+);
+
+/** Search words of name identifiers (and their transliteration keys, prefixed «~»): prefix search by btree. */
+export const identityTokens = pgTable(
+  'identity_tokens',
+  {
+    token: text('token').notNull(),
+    identifierId: bigint('identifier_id', { mode: 'number' })
+      .notNull()
+      .references(() => clientIdentifiers.id, { onDelete: 'cascade' }),
+    clientId: integer('client_id').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.token, t.identifierId] }),
+    index('identity_tokens_prefix_idx').on(sql`${t.token} text_pattern_ops`, t.clientId),
+    index('identity_tokens_identifier_idx').on(t.identifierId),
+  ],
+);
+
+/** The vocabulary of search words: small enough for a fast trigram match of a misspelled word. */
+export const identityTerms = pgTable('identity_terms', { term: text('term').primaryKey() }, (t) => [
+  index('identity_terms_trgm').using('gin', sql`${t.term} gin_trgm_ops`),
+]);
+
+/** A client created (or data added) although it matched an existing client: who, why, and what it matched. */
+export const duplicateOverrides = pgTable(
+  'duplicate_overrides',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    clientId: integer('client_id')
+      .notNull()
+      .references(() => clients.id, { onDelete: 'cascade' }),
+    actorId: integer('actor_id').notNull(),
+    reason: text('reason').notNull(),
+    candidates: jsonb('candidates').notNull().$type<unknown[]>(),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('duplicate_overrides_client_idx').on(t.clientId)],
+);
