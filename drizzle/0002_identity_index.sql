@@ -1,3 +1,16 @@
+CREATE TABLE "api_tokens" (
+	"id" integer PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "api_tokens_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 START WITH 1 CACHE 1),
+	"name" text NOT NULL,
+	"token_hash" text NOT NULL,
+	"scope" text NOT NULL,
+	"created_by" integer NOT NULL,
+	"created_at" timestamp with time zone NOT NULL,
+	"revoked_at" timestamp with time zone,
+	"last_used_at" timestamp with time zone,
+	CONSTRAINT "api_tokens_token_hash_unique" UNIQUE("token_hash"),
+	CONSTRAINT "api_tokens_scope_ck" CHECK ("api_tokens"."scope" in ('telephony'))
+);
+--> statement-breakpoint
 CREATE TABLE "client_identifiers" (
 	"id" bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "client_identifiers_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
 	"client_id" integer NOT NULL,
@@ -29,6 +42,8 @@ CREATE TABLE "identity_tokens" (
 	CONSTRAINT "identity_tokens_token_identifier_id_pk" PRIMARY KEY("token","identifier_id")
 );
 --> statement-breakpoint
+ALTER TABLE "clients" ADD COLUMN "merged_into" integer;--> statement-breakpoint
+ALTER TABLE "users" ADD COLUMN "phone_extension" text;--> statement-breakpoint
 ALTER TABLE "client_identifiers" ADD CONSTRAINT "client_identifiers_client_id_clients_id_fk" FOREIGN KEY ("client_id") REFERENCES "public"."clients"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "duplicate_overrides" ADD CONSTRAINT "duplicate_overrides_client_id_clients_id_fk" FOREIGN KEY ("client_id") REFERENCES "public"."clients"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "identity_tokens" ADD CONSTRAINT "identity_tokens_identifier_id_client_identifiers_id_fk" FOREIGN KEY ("identifier_id") REFERENCES "public"."client_identifiers"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint

@@ -84,3 +84,52 @@ describe('fairbase CLI', () => {
     expect((await cli('policy', 'preset', 'wolves')).code).toBe(2);
   });
 });
+
+describe('fairbase lookup, merge, reindex', () => {
+  it('finds a demo client by a fragment of its name, and rebuilds the index', async () => {
+    const pool = await env.app.inject({
+      method: 'GET',
+      url: '/api/clients?limit=1',
+      headers: { authorization: `Bearer ${(await addTestUser(env, 'head')).token}` },
+    });
+    const first = JSON.parse(pool.body).items[0] as { id: number; displayName: string };
+    const word = first.displayName.split(/\s+/)[0]!.slice(0, 6);
+    const r = await cli('lookup', word, '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).map((i: { clientId: number }) => i.clientId)).toContain(first.id);
+    const re = await cli('reindex', '--json');
+    expect(JSON.parse(re.out).clients).toBeGreaterThanOrEqual(300);
+    expect(
+      JSON.parse((await cli('lookup', word, '--json')).out).map((i: { clientId: number }) => i.clientId),
+    ).toContain(first.id);
+  });
+
+  it('merges two clients as a head, and refuses a manager', async () => {
+    const head = await addTestUser(env, 'head');
+    const m = await addTestUser(env, 'manager');
+    const res = await env.app.inject({
+      method: 'GET',
+      url: '/api/pool?limit=2',
+      headers: { authorization: `Bearer ${m.token}` },
+    });
+    const [a, b] = JSON.parse(res.body).items.map((i: { id: number }) => String(i.id));
+    expect((await cli('merge', a, b, '--as', m.email)).code).toBe(5);
+    const ok = await cli('merge', a, b, '--as', head.email, '--json');
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.out).events.map((e: { reasonCode: string }) => e.reasonCode)).toEqual([
+      'MERGED_INTO',
+      'MERGE_SURVIVOR',
+    ]);
+  });
+});
+
+describe('fairbase review', () => {
+  it('prints the data-hygiene report', async () => {
+    const r = await cli('review', '--limit', '5');
+    expect(r.code).toBe(0);
+    expect(r.out.length).toBeGreaterThan(20);
+    const j = JSON.parse((await cli('review', '--json')).out);
+    expect(j.basis).toBe('created_at_and_ledger');
+    expect((await cli('review', '--limit', 'x')).code).toBe(2);
+  });
+});

@@ -7,7 +7,11 @@ import { DataDirLockedError, envConnectOptions, liveHolder, openRuntime } from '
 import type { AppContext } from '../app/context.ts';
 import { activePolicy } from '../app/policy-store.ts';
 import { claimClient } from '../app/use-cases/claim-client.ts';
+import { lookup } from '../app/identity/lookup.ts';
+import { formatReview, reviewBase } from '../app/identity/review.ts';
+import { reindexAll } from '../app/identity/reindex.ts';
 import { addLine, listLines } from '../app/use-cases/lines.ts';
+import { mergeClients } from '../app/use-cases/merge-clients.ts';
 import { loadDemo } from '../app/use-cases/load-demo.ts';
 import { applyPreset, setPolicy } from '../app/use-cases/policy.ts';
 import { releaseClient } from '../app/use-cases/release-client.ts';
@@ -268,6 +272,85 @@ export async function runCli(
       withCtx(async (ctx) => {
         const p = unwrap(await applyPreset(ctx, name, null));
         print(p, () => `policy version ${p.version} (preset ${name}) is active`);
+      }),
+    );
+
+  program
+    .command('lookup <fragment...>')
+    .description('who owns this? any fragment: name, brand, ИНН, phone, e-mail, address')
+    .option('--limit <n>', 'results', '10')
+    .action((words: string[], o: { limit: string }) =>
+      withCtx(async (ctx) => {
+        const items = await lookup(ctx.db, words.join(' '), intArg(o.limit, '--limit'));
+        print(items, () =>
+          table(
+            items.map((i) => ({
+              client: i.clientId,
+              name: i.client.displayName,
+              score: i.score,
+              matched: i.matched ? `${i.matched.kind}: ${i.matched.display}` : '',
+              owner: i.client.owners.map((w) => w.ownerName ?? 'pool').join(', '),
+            })),
+          ),
+        );
+      }),
+    );
+  program
+    .command('merge <survivor> <other>')
+    .description('merge client OTHER into SURVIVOR (--as must be a head of sales)')
+    .requiredOption('--as <user>', 'acting head: id or e-mail')
+    .option('--owner <user>', 'give the merged client to this owner of one of the two (or "pool")')
+    .action((survivor: string, other: string, o: { as: string; owner?: string }) =>
+      withCtx(async (ctx) => {
+        const u = await userRef(ctx, o.as, '--as');
+        const ownerId =
+          o.owner === undefined
+            ? undefined
+            : o.owner === 'pool'
+              ? null
+              : (await userRef(ctx, o.owner, '--owner')).id;
+        const res = unwrap(
+          await mergeClients(ctx, {
+            actor: { kind: 'user', id: u.id, role: u.role },
+            survivorId: intArg(survivor, 'survivor'),
+            otherClientId: intArg(other, 'other'),
+            ownerId,
+          }),
+        );
+        print(res, () =>
+          res.events
+            .map(
+              (e) =>
+                `#${e.id} ${e.type} client ${e.clientId}: ${e.fromManagerId ?? 'pool'} → ${e.toManagerId ?? 'pool'} (${e.reasonCode})`,
+            )
+            .join('\n'),
+        );
+      }),
+    );
+  program
+    .command('review')
+    .description(
+      'base review (C23): invalid ИНН/КПП/ОГРН, unparseable phones, stale contacts and legal entities',
+    )
+    .option('--untouched-days <n>', 'stale after this many days', '730')
+    .option('--limit <n>', 'items per section', '100')
+    .action((o: { untouchedDays: string; limit: string }) =>
+      withCtx(async (ctx) => {
+        const report = await reviewBase(ctx.db, {
+          now: ctx.clock(),
+          untouchedDays: intArg(o.untouchedDays, '--untouched-days'),
+          limit: intArg(o.limit, '--limit'),
+        });
+        print(report, () => formatReview(report));
+      }),
+    );
+  program
+    .command('reindex')
+    .description('rebuild the identifier index of every client (after an upgrade or a bulk SQL change)')
+    .action(() =>
+      withCtx(async (ctx) => {
+        const n = await ctx.db.transaction((tx) => reindexAll(tx));
+        print({ clients: n }, () => `identifier index rebuilt for ${n} clients`);
       }),
     );
 

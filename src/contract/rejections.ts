@@ -62,6 +62,19 @@ export const rejectionTable = {
     message: (d) =>
       `This looks like an existing client${Array.isArray(d.candidates) && d.candidates[0] ? ` (${String((d.candidates[0] as { client?: { displayName?: string } }).client?.displayName ?? '')})` : ''}: add the data to it, or repeat with "force": true and a "forceReason"`,
   },
+  MERGE_SAME_CLIENT: {
+    status: 400,
+    exit: 23,
+    messageKey: 'errors.MERGE_SAME_CLIENT',
+    message: () => 'A client cannot be merged with itself (field "otherClientId")',
+  },
+  MERGE_OWNER_NOT_INVOLVED: {
+    status: 400,
+    exit: 24,
+    messageKey: 'errors.MERGE_OWNER_NOT_INVOLVED',
+    message: () =>
+      'The chosen owner must own one of the two clients, or be null for the pool (field "ownerId")',
+  },
   CAP_REACHED: {
     status: 409,
     exit: 10,

@@ -95,6 +95,16 @@ export const lookupQuery = z.object({
   q: z.string().trim().min(1).max(200),
   limit: z.coerce.number().int().min(1).max(50).default(10),
 });
+export const mergeInput = z.object({
+  otherClientId: z.number().int().positive(),
+  ownerId: z
+    .number()
+    .int()
+    .positive()
+    .nullable()
+    .optional()
+    .describe('Owner of the merged client: one of the two owners, or null'),
+});
 export const forceFields = {
   force: z.boolean().optional(),
   forceReason: z.string().trim().max(1000).optional(),
@@ -172,6 +182,13 @@ export const userPatchInput = z
     role: roleSchema.optional(),
     status: statusSchema.optional(),
     capOverride: z.number().int().min(1).max(100_000).nullable().optional(),
+    phoneExtension: z
+      .string()
+      .trim()
+      .regex(/^[0-9A-Za-z*#+_-]{1,20}$/, 'digits, letters and * # + _ - only')
+      .nullable()
+      .optional()
+      .describe('Internal phone extension, where the PBX rings the owner'),
     password: z.string().min(8, 'at least 8 characters').max(200).optional(),
   })
   .refine((v) => Object.keys(v).length > 0, { message: 'nothing to change' });
@@ -194,6 +211,7 @@ export const userOut = z.object({
   status: statusSchema,
   hiredAt: isoDate,
   capOverride: z.number().nullable(),
+  phoneExtension: z.string().nullable(),
 });
 export const ownerOut = z.object({
   lineId: z.number(),
@@ -217,6 +235,7 @@ export const clientCardOut = z.object({
   createdBy: z.number().nullable(),
   createdAt: isoDate,
   updatedAt: isoDate,
+  mergedInto: z.number().nullable().describe('Set when this client was merged into another'),
   legalEntities: z.array(
     z.object({
       ...partBase,
@@ -344,4 +363,119 @@ export const lookupOut = z.object({
       client: clientSummaryOut,
     }),
   ),
+});
+
+// ---- API tokens and telephony (C18) ----
+export const apiTokenScope = z.enum(['telephony']);
+export const apiTokenCreateInput = z.object({
+  name: text(100).describe('What the token is for, e.g. "Asterisk, office PBX"'),
+});
+export const apiTokenOut = z.object({
+  id: z.number(),
+  name: z.string(),
+  scope: apiTokenScope,
+  createdBy: z.number(),
+  createdByName: z.string().nullable(),
+  createdAt: isoDate,
+  revokedAt: isoDateNullable,
+  lastUsedAt: isoDateNullable,
+});
+export const apiTokenCreatedOut = apiTokenOut.extend({
+  token: z.string().describe('The secret (fbt_…): shown in this answer only; store it in the PBX now'),
+});
+export const telephonyLookupQuery = z.object({
+  phone: z
+    .string()
+    .max(64)
+    .describe('Caller ID in any common format: +7 927 100-20-30, 89271002030, 79271002030'),
+  format: z
+    .enum(['json', 'text'])
+    .default('json')
+    .describe('text: just the extension to ring, or an empty body (for an Asterisk dialplan CURL())'),
+});
+export const telephonyLookupOut = z.object({
+  phone: z.string().describe('The caller ID in E.164'),
+  found: z.boolean(),
+  clients: z.array(
+    z.object({
+      clientId: z.number(),
+      displayName: z.string(),
+      matched: z.object({ display: z.string(), contactName: z.string().nullable() }),
+      owners: z.array(
+        z.object({
+          lineId: z.number(),
+          lineName: z.string(),
+          ownerId: z.number(),
+          ownerName: z.string(),
+          ownerExtension: z.string().nullable(),
+          ownerStatus: statusSchema,
+        }),
+      ),
+      status: z.enum(['owned', 'pool']),
+    }),
+  ),
+});
+
+// ---- base review (C23) ----
+export const reviewQuery = z.object({
+  untouchedDays: z.coerce.number().int().min(1).max(36_500).default(730),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+const reviewClientRef = { clientId: z.number(), displayName: z.string() };
+export const reviewOut = z.object({
+  generatedAt: isoDate,
+  untouchedDays: z.number(),
+  untouchedSince: isoDate,
+  basis: z
+    .literal('created_at_and_ledger')
+    .describe(
+      'Touches are not recorded yet: untouched = created before the cut-off and no ledger event since',
+    ),
+  limit: z.number(),
+  invalidIdentifiers: z.array(
+    z.object({
+      ...reviewClientRef,
+      legalEntityId: z.number(),
+      legalEntityName: z.string(),
+      field: z.enum(['inn', 'kpp', 'ogrn']),
+      value: z.string(),
+      error: z.string(),
+    }),
+  ),
+  unparseablePhones: z.array(
+    z.object({
+      ...reviewClientRef,
+      contactId: z.number(),
+      contactName: z.string(),
+      value: z.string(),
+      error: z.string(),
+    }),
+  ),
+  staleContacts: z.array(
+    z.object({
+      ...reviewClientRef,
+      contactId: z.number(),
+      contactName: z.string(),
+      createdAt: isoDate,
+      lastEventAt: isoDateNullable,
+    }),
+  ),
+  staleLegalEntities: z.array(
+    z.object({
+      ...reviewClientRef,
+      legalEntityId: z.number(),
+      legalEntityName: z.string(),
+      inn: z.string().nullable(),
+      createdAt: isoDate,
+      lastEventAt: isoDateNullable,
+    }),
+  ),
+  likelyDuplicates: z.array(z.record(z.string(), z.unknown())),
+  counts: z.object({
+    invalidIdentifiers: z.number(),
+    unparseablePhones: z.number(),
+    staleContacts: z.number(),
+    staleLegalEntities: z.number(),
+    likelyDuplicates: z.number(),
+  }),
 });

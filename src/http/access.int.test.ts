@@ -42,6 +42,15 @@ describe('every route declares its roles and the gate enforces them (R-AUTH-1)',
         continue;
       }
       expect(anon.status, `${key} anonymous`).toBe(401);
+      if (access === 'telephony') {
+        // Machines only (C18): a user's session is not an API token, whatever the role.
+        for (const role of ['manager', 'head', 'admin'] as const) {
+          const r = await call(env, who[role]!, method, url);
+          expect(r.status, `${key} as ${role} (session)`).toBe(401);
+          checked.push(`${key} ${role}`);
+        }
+        continue;
+      }
       for (const role of ['manager', 'head', 'admin'] as const) {
         const r = await call(
           env,

@@ -5,8 +5,12 @@ import type { PublicUser } from '../app/use-cases/users.ts';
 
 export const SESSION_COOKIE = 'fairbase_session';
 
-/** Every route declares who may call it; the hook in server.ts enforces it (R-AUTH-1). */
-export type RouteAccess = 'public' | 'ops' | readonly Role[];
+/**
+ * Every route declares who may call it; the hook in server.ts enforces it (R-AUTH-1).
+ * 'telephony': machines only — an API token of scope telephony (`Authorization: Bearer fbt_…` or
+ * `X-Api-Token: fbt_…`); a user's session is not enough (C18).
+ */
+export type RouteAccess = 'public' | 'ops' | 'telephony' | readonly Role[];
 
 export const ALL: readonly Role[] = ['manager', 'head', 'admin'];
 export const SELLERS: readonly Role[] = ['manager', 'head'];

@@ -242,8 +242,11 @@ describe('users (C21)', () => {
     const upd = await call(env, admin, 'PATCH', `/api/users/${r.body.id}`, {
       role: 'head',
       status: 'on_leave',
+      phoneExtension: '104',
     });
-    expect(upd.body).toMatchObject({ role: 'head', status: 'on_leave' });
+    expect(upd.body).toMatchObject({ role: 'head', status: 'on_leave', phoneExtension: '104' });
+    const badExt = await call(env, admin, 'PATCH', `/api/users/${r.body.id}`, { phoneExtension: '10,4&x' });
+    expect(badExt.body.error.details.issues[0].path).toBe('body.phoneExtension');
     const list = await call(env, admin, 'GET', '/api/users');
     expect(list.body.items.some((u: { email: string }) => u.email === 'boris@radio.ru')).toBe(true);
     expect(JSON.stringify(list.body)).not.toContain('argon2');

@@ -10,6 +10,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { AppContext } from '../app/context.ts';
+import { tokenForRequest } from '../app/use-cases/api-tokens.ts';
 import { userForSession } from '../app/use-cases/users.ts';
 import { type RouteAccess, sessionToken } from './auth.ts';
 import { sendRejection } from './reply.ts';
@@ -20,6 +21,8 @@ import { registerLedgerRoutes } from './routes/ledger.ts';
 import { registerOpsRoutes, type OpsHandler } from './routes/ops.ts';
 import { registerOwnershipRoutes } from './routes/ownership.ts';
 import { registerPolicyRoutes } from './routes/policy.ts';
+import { registerReviewRoutes } from './routes/review.ts';
+import { apiTokenFromRequest, registerTelephonyRoutes } from './routes/telephony.ts';
 import { registerUserRoutes } from './routes/users.ts';
 
 export type ServerOptions = {
@@ -75,6 +78,14 @@ export async function buildServer(opts: ServerOptions): Promise<App> {
       const token = req.headers['x-fairbase-ops-token'];
       if (!opts.ops || typeof token !== 'string' || token !== opts.ops.token)
         return sendRejection(reply, 'FORBIDDEN', {});
+      return;
+    }
+    if (access === 'telephony') {
+      // Machines only (C18): an API token of scope telephony; a user's session cookie is not enough.
+      const plain = apiTokenFromRequest(req);
+      const apiToken = plain ? await tokenForRequest(opts.ctx, plain) : null;
+      if (apiToken?.scope !== 'telephony')
+        return sendRejection(reply, 'UNAUTHENTICATED', { credential: 'api token' });
       return;
     }
     const token = sessionToken(req);
@@ -143,6 +154,8 @@ export async function buildServer(opts: ServerOptions): Promise<App> {
   registerLedgerRoutes(app, opts.ctx);
   registerPolicyRoutes(app, opts.ctx);
   registerUserRoutes(app, opts.ctx);
+  registerTelephonyRoutes(app, opts.ctx);
+  registerReviewRoutes(app, opts.ctx);
   registerOpsRoutes(app, opts.ops?.run ?? null);
   return app;
 }

@@ -1,4 +1,4 @@
-import { inArray, sql } from 'drizzle-orm';
+import { and, inArray, isNull, sql } from 'drizzle-orm';
 import { type ClientSnapshot, type Identifier, identifiersOf } from '../../core/identity/identifiers.ts';
 import type { Executor } from '../../db/connect.ts';
 import {
@@ -19,7 +19,8 @@ async function snapshots(ex: Executor, ids: number[]): Promise<ClientSnapshot[]>
     ex
       .select({ id: clients.id, displayName: clients.displayName })
       .from(clients)
-      .where(inArray(clients.id, ids)),
+      // A merged client has no identity of its own any more: it is found through the survivor.
+      .where(and(inArray(clients.id, ids), isNull(clients.mergedInto))),
     ex
       .select({
         id: legalEntities.id,

@@ -83,7 +83,7 @@ export type ClientListFilter = {
  */
 export async function listClients(ex: Executor, f: ClientListFilter) {
   const lineId = f.lineId ?? (await defaultLineId(ex));
-  const conds: SQL[] = [eq(ownership.lineId, lineId)];
+  const conds: SQL[] = [eq(ownership.lineId, lineId), isNull(clients.mergedInto)];
   if (f.cursor !== undefined) conds.push(gt(clients.id, f.cursor));
   if (f.ownerId !== undefined) conds.push(eq(ownership.ownerId, f.ownerId));
   if (f.status === 'pool') conds.push(isNull(ownership.ownerId));

@@ -16,6 +16,7 @@ export async function listManagers(ex: Executor, policy: PolicyRef, lineId: numb
       status: users.status,
       hiredAt: users.hiredAt,
       capOverride: users.capOverride,
+      phoneExtension: users.phoneExtension,
     })
     .from(users)
     .where(inArray(users.role, ['manager', 'head']))

@@ -13,6 +13,7 @@ export async function findUserByRef(ex: Executor, ref: string): Promise<PublicUs
     status: users.status,
     hiredAt: users.hiredAt,
     capOverride: users.capOverride,
+    phoneExtension: users.phoneExtension,
   };
   const where = /^\d+$/.test(ref)
     ? eq(users.id, Number(ref))

@@ -17,6 +17,7 @@ export type PublicUser = {
   status: UserStatus;
   hiredAt: Date;
   capOverride: number | null;
+  phoneExtension: string | null;
 };
 
 const publicColumns = {
@@ -27,6 +28,7 @@ const publicColumns = {
   status: users.status,
   hiredAt: users.hiredAt,
   capOverride: users.capOverride,
+  phoneExtension: users.phoneExtension,
 };
 
 /** Argon2id (memory-hard) with the library's defaults: 19 MiB, t=2, p=1 (OWASP's minimum). */
@@ -88,13 +90,21 @@ export async function listUsers(ex: Executor, page: { cursor?: number | undefine
 export async function updateUser(
   ctx: AppContext,
   id: number,
-  patch: { role?: Role; status?: UserStatus; name?: string; capOverride?: number | null; password?: string },
+  patch: {
+    role?: Role;
+    status?: UserStatus;
+    name?: string;
+    capOverride?: number | null;
+    password?: string;
+    phoneExtension?: string | null;
+  },
 ): Promise<Outcome<PublicUser>> {
   const set: Partial<typeof users.$inferInsert> = {};
   if (patch.role) set.role = patch.role;
   if (patch.status) set.status = patch.status;
   if (patch.name) set.name = patch.name.trim();
   if (patch.capOverride !== undefined) set.capOverride = patch.capOverride;
+  if (patch.phoneExtension !== undefined) set.phoneExtension = patch.phoneExtension;
   if (patch.password) set.passwordHash = await hashPassword(patch.password);
   if (Object.keys(set).length === 0)
     return fail('VALIDATION_FAILED', { issues: [{ path: '', message: 'nothing to change' }] });

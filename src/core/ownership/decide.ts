@@ -327,3 +327,62 @@ export function foldLedger(
   for (const e of events) evolveOwnership(state, e);
   return state;
 }
+
+export type MergeInput = EventBase & {
+  /** The slots of the surviving client and of the one merged into it, per line (same line order). */
+  survivor: OwnershipSlot[];
+  other: OwnershipSlot[];
+  /** The head's choice of owner for every line (a manager owning one of the two, or null for the pool); undefined = the rule. */
+  chosenOwnerId?: number | null | undefined;
+};
+
+/**
+ * R-MERGE-1: merging two clients (a head's act) leaves one client owned by one of their owners:
+ * the head's choice, else the survivor's owner, else the other's. Neither base grows (the merged
+ * client leaves its owner's base as the survivor arrives), so no cap is checked. Both clients get a
+ * ClientsMerged event in every line, so the ledger tells what happened to each.
+ */
+export function decideMerge(input: MergeInput): Decision {
+  const { actor, survivor, other, chosenOwnerId } = input;
+  if (actor.kind !== 'user' || actor.role !== 'head') return reject('ROLE_NOT_ALLOWED', { action: 'merge' });
+  if (survivor[0]?.clientId === other[0]?.clientId)
+    return reject('MERGE_SAME_CLIENT', { field: 'otherClientId' });
+  const events: OwnershipEvent[] = [];
+  for (const s of survivor) {
+    const o = other.find((x) => x.lineId === s.lineId);
+    if (!o) continue;
+    let owner: number | null;
+    if (chosenOwnerId !== undefined) {
+      if (chosenOwnerId !== null && chosenOwnerId !== s.ownerId && chosenOwnerId !== o.ownerId) {
+        return reject('MERGE_OWNER_NOT_INVOLVED', { field: 'ownerId', ownerId: chosenOwnerId });
+      }
+      owner = chosenOwnerId;
+    } else owner = s.ownerId ?? o.ownerId;
+    const keepProtection =
+      owner === s.ownerId ? s.protectedUntil : owner === o.ownerId ? o.protectedUntil : null;
+    const details = {
+      survivorId: s.clientId,
+      mergedId: o.clientId,
+      ownerChosenBy: chosenOwnerId !== undefined ? 'head' : 'rule',
+    };
+    events.push(
+      event(input, o, {
+        type: 'ClientsMerged',
+        toManagerId: null,
+        reasonCode: 'MERGED_INTO',
+        rule: 'R-MERGE-1',
+        protectedUntil: null,
+        details,
+      }),
+      event(input, s, {
+        type: 'ClientsMerged',
+        toManagerId: owner,
+        reasonCode: 'MERGE_SURVIVOR',
+        rule: 'R-MERGE-1',
+        protectedUntil: owner === null ? null : keepProtection,
+        details,
+      }),
+    );
+  }
+  return { kind: 'accepted', events };
+}

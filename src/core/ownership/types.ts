@@ -47,7 +47,9 @@ export type ReasonCode =
   | 'SWAP_RELEASE'
   | 'SWAP_CLAIM'
   | 'HEAD_TRANSFER'
-  | 'DEMO_HISTORY';
+  | 'DEMO_HISTORY'
+  | 'MERGED_INTO'
+  | 'MERGE_SURVIVOR';
 
 export type OwnershipEvent = {
   type: OwnershipEventType;
@@ -79,6 +81,8 @@ export const rejectionCodes = [
   'ROLE_NOT_ALLOWED',
   'SWAP_SAME_CLIENT',
   'TRANSFER_SAME_OWNER',
+  'MERGE_SAME_CLIENT',
+  'MERGE_OWNER_NOT_INVOLVED',
 ] as const;
 export type RuleRejectionCode = (typeof rejectionCodes)[number];
 

@@ -11,6 +11,8 @@ export const clients = pgTable(
     createdBy: integer('created_by').references(() => users.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+    /** Set when this client was merged into another (C2): it stays for the ledger's history, out of lists. */
+    mergedInto: integer('merged_into'),
   },
   (t) => [index('clients_name_trgm').using('gin', sql`lower(${t.displayName}) gin_trgm_ops`)],
 );

@@ -95,3 +95,20 @@ export const duplicateOverrides = pgTable(
   },
   (t) => [index('duplicate_overrides_client_idx').on(t.clientId)],
 );
+
+/** API tokens for machines (a PBX asking "who is calling?"): only the SHA-256 is stored; revocable. */
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    name: text('name').notNull(),
+    tokenHash: text('token_hash').notNull().unique(),
+    /** What the token may do; for now only 'telephony'. */
+    scope: text('scope', { enum: ['telephony'] }).notNull(),
+    createdBy: integer('created_by').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+  },
+  (t) => [check('api_tokens_scope_ck', sql`${t.scope} in ('telephony')`)],
+);

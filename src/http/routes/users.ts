@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { AppContext } from '../../app/context.ts';
 import { addUser, listUsers, updateUser } from '../../app/use-cases/users.ts';
 import {
