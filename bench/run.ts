@@ -9,6 +9,7 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { type PgReport, probe, redact, runPgPart } from './pg-part.ts';
 import { type PgliteReport, runPglitePart } from './pglite-part.ts';
+import { runIdentityQuality } from './identity-quality.ts';
 import { envInt, fmtMs, fmtNum, formatGrid, formatTable, type Row } from './stats.ts';
 
 const started = performance.now();
@@ -110,6 +111,15 @@ async function main(): Promise<number> {
       ),
     );
   }
+
+  // Duplicate detection quality on synthetic records with ground truth (C2).
+  log('Identity quality: synthetic organisations…');
+  rows.push(
+    ...runIdentityQuality({
+      entities: envInt('BENCH_IDENTITY_ENTITIES', 10_000),
+      seed: envInt('BENCH_IDENTITY_SEED', 1),
+    }),
+  );
 
   console.log('');
   for (const n of notes) console.log(`note: ${n}`);

@@ -133,3 +133,35 @@ describe('fairbase review', () => {
     expect((await cli('review', '--limit', 'x')).code).toBe(2);
   });
 });
+
+describe('fairbase dedupe', () => {
+  it('clusters the rows of a CSV file, and names a missing column', async () => {
+    const { mkdtempSync, writeFileSync, readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'fairbase-dedupe-'));
+    const file = join(dir, 'in.csv');
+    writeFileSync(
+      file,
+      'Компания;Телефон;ИНН\nООО «Юникс»;+7 (846) 212-34-56;7707083893\nЮникс, ООО;8 846 2123456;\nФеникс;+7 846 300-00-00;7736050003\n',
+    );
+    const out = join(dir, 'out.csv');
+    const r = await cli('dedupe', file, '--columns', 'name=Компания,phone=Телефон,inn=ИНН', '--out', out);
+    expect(r.code).toBe(0);
+    const lines = readFileSync(out, 'utf8').trim().split(/\r?\n/);
+    expect(lines[0]).toBe('row,cluster,score');
+    const cluster = (row: number) => lines[row + 1]!.split(',')[1];
+    expect(cluster(0)).toBe(cluster(1));
+    expect(cluster(2)).not.toBe(cluster(0));
+    const bad = await cli('dedupe', file, '--columns', 'name=Название');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('Название');
+    expect((await cli('dedupe', file)).code).toBe(2);
+  });
+
+  it('reports likely duplicates already in the base', async () => {
+    const r = await cli('dedupe', '--base', '--json');
+    expect(r.code).toBe(0);
+    expect(Array.isArray(JSON.parse(r.out))).toBe(true);
+  });
+});

@@ -7,6 +7,7 @@ import { DataDirLockedError, envConnectOptions, liveHolder, openRuntime } from '
 import type { AppContext } from '../app/context.ts';
 import { activePolicy } from '../app/policy-store.ts';
 import { claimClient } from '../app/use-cases/claim-client.ts';
+import { findDuplicateClients } from '../app/identity/dedupe-base.ts';
 import { lookup } from '../app/identity/lookup.ts';
 import { formatReview, reviewBase } from '../app/identity/review.ts';
 import { reindexAll } from '../app/identity/reindex.ts';
@@ -18,10 +19,12 @@ import { releaseClient } from '../app/use-cases/release-client.ts';
 import { transferClient } from '../app/use-cases/transfer-client.ts';
 import { addUser, listUsers, type PublicUser, updateUser } from '../app/use-cases/users.ts';
 import type { Outcome, RejectionCode } from '../core/outcome.ts';
+import { defaultIdentityRules } from '../core/policy/policy.ts';
 import { describeRejection } from '../contract/rejections.ts';
 import { roleSchema, statusSchema } from '../contract/schemas.ts';
 
 import { type CliIo, processIo, table } from './output.ts';
+import { dedupeCsv, parseColumnsOption } from './dedupe.ts';
 import { startServer } from './start.ts';
 import { findUserByRef } from '../app/queries/users.ts';
 
@@ -326,6 +329,68 @@ export async function runCli(
             .join('\n'),
         );
       }),
+    );
+  program
+    .command('dedupe [file]')
+    .description(
+      'clusters of the same organisation in a CSV file (row,cluster,score), or --base for the database',
+    )
+    .option(
+      '--columns <map>',
+      'name=COL,address=COL,city=COL,phone=COL,inn=COL,email=COL (only name is required)',
+    )
+    .option('--out <file>', 'write the clusters here instead of stdout')
+    .option('--base', 'likely duplicate clients already in the database')
+    .option('--limit <n>', 'groups to show with --base')
+    .action(
+      async (
+        file: string | undefined,
+        o: { columns?: string; out?: string; base?: boolean; limit?: string },
+      ) => {
+        if (o.base) {
+          return withCtx(async (ctx) => {
+            const rules = (await activePolicy(ctx.db)).policy.identity;
+            const groups = await findDuplicateClients(
+              ctx.db,
+              rules,
+              o.limit ? { limit: intArg(o.limit, '--limit') } : {},
+            );
+            print(groups, () =>
+              groups.length === 0
+                ? 'no likely duplicates'
+                : table(
+                    groups.map((g) => ({
+                      clients: g.clients.join(', '),
+                      score: g.score,
+                      reasons: g.reasons.join('; '),
+                    })),
+                  ),
+            );
+          });
+        }
+        if (!file)
+          return reject('VALIDATION_FAILED', {
+            issues: [{ path: 'file', message: 'a CSV file, or --base' }],
+          });
+        if (!o.columns)
+          return reject('VALIDATION_FAILED', {
+            issues: [{ path: '--columns', message: 'required with a file' }],
+          });
+        let columns: ReturnType<typeof parseColumnsOption>;
+        try {
+          columns = parseColumnsOption(o.columns);
+        } catch (e) {
+          return reject('VALIDATION_FAILED', {
+            issues: [{ path: '--columns', message: (e as Error).message }],
+          });
+        }
+        // A file is clustered here, without the database: with the default identity weights.
+        const code = await dedupeCsv(
+          { file, columns, rules: defaultIdentityRules, ...(o.out ? { out: o.out } : {}) },
+          io,
+        );
+        if (code !== 0) throw new Exit(code);
+      },
     );
   program
     .command('review')

@@ -470,7 +470,9 @@ export const reviewOut = z.object({
       lastEventAt: isoDateNullable,
     }),
   ),
-  likelyDuplicates: z.array(z.record(z.string(), z.unknown())),
+  likelyDuplicates: z.array(
+    z.object({ clients: z.array(z.number()), score: z.number(), reasons: z.array(z.string()) }),
+  ),
   counts: z.object({
     invalidIdentifiers: z.number(),
     unparseablePhones: z.number(),

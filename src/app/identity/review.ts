@@ -10,6 +10,8 @@ import {
 } from '../../core/identity/ru-identifiers.ts';
 import type { Executor } from '../../db/connect.ts';
 import { rows } from '../../db/raw.ts';
+import { activePolicy } from '../policy-store.ts';
+import { type DuplicateCluster, findDuplicateClients } from './dedupe-base.ts';
 
 /**
  * The base review (C23): a data-hygiene report over the whole base — legal entities with an invalid
@@ -70,7 +72,7 @@ export type StaleLegalEntity = {
 };
 
 /** Placeholder shape until findDuplicateClients (src/app/identity/dedupe-base.ts) is wired in. */
-export type LikelyDuplicate = Record<string, unknown>;
+export type LikelyDuplicate = DuplicateCluster;
 
 export type ReviewReport = {
   generatedAt: Date;
@@ -107,9 +109,9 @@ export async function reviewBase(ex: Executor, opts: ReviewOptions): Promise<Rev
     staleContacts(ex, cutoff, limit),
     staleLegalEntities(ex, cutoff, limit),
   ]);
-  // TODO(C23): likely duplicates come from findDuplicateClients(ex, rules, { limit }) in
-  // src/app/identity/dedupe-base.ts once it lands; until then the section is empty.
-  const likelyDuplicates: LikelyDuplicate[] = [];
+  // Likely duplicates: the same clustering as `fairbase dedupe --base`, under the active policy's weights.
+  const rules = (await activePolicy(ex)).policy.identity;
+  const likelyDuplicates: LikelyDuplicate[] = await findDuplicateClients(ex, rules, { limit });
   return {
     generatedAt: opts.now,
     untouchedDays,
@@ -387,8 +389,11 @@ export function formatReview(report: ReviewReport): string {
     (e) =>
       `${who(e)}: #${e.legalEntityId} ${e.legalEntityName}${e.inn ? `, ИНН ${e.inn}` : ''}, added ${day(e.createdAt)}, ${last(e.lastEventAt)}`,
   );
-  section('Likely duplicates', report.counts.likelyDuplicates, report.likelyDuplicates, (d) =>
-    JSON.stringify(d),
+  section(
+    'Likely duplicates',
+    report.counts.likelyDuplicates,
+    report.likelyDuplicates,
+    (d) => `clients ${d.clients.map((c) => `#${c}`).join(', ')}: ${d.reasons.join('; ')} (score ${d.score})`,
   );
   return out.join('\n');
 }

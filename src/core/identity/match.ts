@@ -60,6 +60,45 @@ const KIND_LABEL: Record<IdentifierKind, string> = {
   address: 'address',
 };
 
+const houses = (key: string) => key.split(' ').filter((t) => /^д\d/.test(t));
+
+/**
+ * Address keys (order-insensitive, numbers glued to their markers): equal 1; a different house is
+ * no evidence at all however similar the street; an address that only adds detail to another
+ * («…, 4» vs «…, 4, БЦ «Вертикаль», оф. 1105») counts 0.9; else trigram similarity.
+ */
+export function addressSimilarity(a: string, b: string): number {
+  if (a === b) return 1;
+  const ha = houses(a);
+  const hb = houses(b);
+  if (ha.length && hb.length && !ha.some((h) => hb.includes(h))) return 0;
+  const ta = a.split(' ');
+  const tb = b.split(' ');
+  const [short, long] = ta.length <= tb.length ? [ta, new Set(tb)] : [tb, new Set(ta)];
+  const refines = short.every((t) => long.has(t)) && houses(short.join(' ')).length > 0;
+  const t = trigramSimilarity(a, b);
+  return refines ? Math.max(t, 0.9) : t;
+}
+
+/**
+ * Two person names are one person when every full word of the shorter is in the longer and its
+ * initials fit the longer's other words («Дмитриев К. С.» ~ «Дмитриев Кирилл Сергеевич»); the
+ * shorter must carry two full words, or one and an initial.
+ */
+export function samePerson(a: string, b: string): boolean {
+  if (!a || !b) return false;
+  if (a === b) return a.includes(' ');
+  const wa = a.split(' ').filter(Boolean);
+  const wb = b.split(' ').filter(Boolean);
+  const [short, long] = wa.length <= wb.length ? [wa, wb] : [wb, wa];
+  const full = short.filter((w) => w.length > 1);
+  const initials = short.filter((w) => w.length === 1);
+  if (full.length < 2 && !(full.length === 1 && initials.length >= 1)) return false;
+  if (!full.every((w) => long.includes(w))) return false;
+  const rest = long.filter((w) => !full.includes(w));
+  return initials.every((i, k) => rest[k]?.startsWith(i));
+}
+
 /** Name similarity: trigram similarity, raised when the transliteration keys agree («Юникс» ~ «Unix»). */
 export function nameSimilarity(a: string, b: string): number {
   if (!a || !b) return 0;
@@ -136,10 +175,13 @@ export function scoreCandidate(
         });
       }
     } else if (q.kind === 'contact_name') {
-      const hit = candidate.find(
-        (c) => c.kind === 'contact_name' && c.value === q.value && q.value.includes(' '),
-      );
-      if (hit) {
+      // A sole trader's name is also its company name: counting the contact again would count one clue twice.
+      const isOrgName = (name: string) =>
+        [...query, ...candidate].some(
+          (i) => isNameKind(i.kind) && i.kind !== 'contact_name' && samePerson(i.value, name),
+        );
+      const hit = candidate.find((c) => c.kind === 'contact_name' && samePerson(q.value, c.value));
+      if (hit && !isOrgName(q.value) && !isOrgName(hit.value)) {
         add('contact', {
           weight: rules.weights.contactName,
           similarity: 1,
@@ -156,7 +198,7 @@ export function scoreCandidate(
     } else if (q.kind === 'address') {
       for (const c of candidate) {
         if (c.kind !== 'address') continue;
-        const sim = c.value === q.value ? 1 : trigramSimilarity(q.value, c.value);
+        const sim = addressSimilarity(q.value, c.value);
         if (sim < 0.8) continue;
         add('address', {
           weight: rules.weights.address,

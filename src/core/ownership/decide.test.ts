@@ -4,7 +4,9 @@ import { type Policy, presets } from '../policy/policy.ts';
 import {
   addDays,
   type ClaimInput,
+  type MergeInput,
   decideClaim,
+  decideMerge,
   decideRelease,
   decideSwap,
   decideTransfer,
@@ -1297,6 +1299,63 @@ describe('property: random claim/release/swap/transfer histories (R-CAP-1, R-LED
 // ---------------------------------------------------------------------------------------------
 // Completeness: every rule rejection code in types.ts is exercised above.
 // ---------------------------------------------------------------------------------------------
+
+describe('merge (R-MERGE-1)', () => {
+  const head = user(9, 'head');
+  const mergeInput = (given: Partial<MergeInput> = {}): MergeInput => ({
+    policy: ref(),
+    now: NOW,
+    actor: head,
+    survivor: [ownedSlot(7, 100)],
+    other: [ownedSlot(8, 200)],
+    ...given,
+  });
+
+  it.each([
+    [
+      'survivor owned, other owned: the survivor keeps its owner (R-MERGE-1)',
+      [ownedSlot(7, 100)],
+      [ownedSlot(8, 200)],
+      undefined,
+      7,
+    ],
+    [
+      'survivor in the pool: the other owner gets it (R-MERGE-1)',
+      [poolSlot(100)],
+      [ownedSlot(8, 200)],
+      undefined,
+      8,
+    ],
+    ['both in the pool: it stays in the pool (R-MERGE-1)', [poolSlot(100)], [poolSlot(200)], undefined, null],
+    ['the head gives it to the other owner (R-MERGE-1)', [ownedSlot(7, 100)], [ownedSlot(8, 200)], 8, 8],
+    ['the head sends it to the pool (R-MERGE-1)', [ownedSlot(7, 100)], [ownedSlot(8, 200)], null, null],
+  ] as const)('%s', (_name, survivor, other, chosen, owner) => {
+    const events = accepted(
+      decideMerge(
+        mergeInput({
+          survivor: [...survivor],
+          other: [...other],
+          chosenOwnerId: chosen as number | null | undefined,
+        }),
+      ),
+    );
+    expect(events.map((e) => [e.clientId, e.type, e.fromManagerId, e.toManagerId, e.reasonCode])).toEqual([
+      [200, 'ClientsMerged', other[0]!.ownerId, null, 'MERGED_INTO'],
+      [100, 'ClientsMerged', survivor[0]!.ownerId, owner, 'MERGE_SURVIVOR'],
+    ]);
+    expect(events.every((e) => e.rule === 'R-MERGE-1' && e.actor === 'user:9')).toBe(true);
+  });
+
+  it('rejects a third manager as owner, a merge with itself, and a manager merging (R-MERGE-1)', () => {
+    expectRejection(decideMerge(mergeInput({ chosenOwnerId: 42 })), 'MERGE_OWNER_NOT_INVOLVED', {
+      field: 'ownerId',
+    });
+    expectRejection(decideMerge(mergeInput({ other: [ownedSlot(8, 100)] })), 'MERGE_SAME_CLIENT', {
+      field: 'otherClientId',
+    });
+    expectRejection(decideMerge(mergeInput({ actor: user(7) })), 'ROLE_NOT_ALLOWED', { action: 'merge' });
+  });
+});
 
 describe('coverage of rejection codes', () => {
   it('every code in rejectionCodes was produced by a table above', () => {

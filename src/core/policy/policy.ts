@@ -50,7 +50,7 @@ export const defaultIdentityRules: z.infer<typeof identitySchema> = {
     email: 0.93,
     domain: 0.8,
     name: 0.85,
-    address: 0.45,
+    address: 0.5,
     contactName: 0.35,
   },
   nameSimilarityMin: 0.5,
