@@ -40,31 +40,16 @@ export async function nameCandidates(
 ): Promise<{ clientId: number; words: number }[]> {
   const usable = words.filter((w) => w.length >= 2).slice(0, 6);
   if (usable.length === 0) return [];
-  const perWord = await Promise.all(
-    usable.map(async (w, i) => {
-      const prefix = opts.lastIsPrefix && i === usable.length - 1;
-      // The word itself, and its transliteration key («unix» → ~unx finds «Юникс»).
-      const key = translitKey(w) || w;
-      const direct = prefix
-        ? sql`(token LIKE ${`${escapeLike(w)}%`} OR token LIKE ${`~${escapeLike(key)}%`})`
-        : sql`(token = ${w} OR token = ${`~${key}`})`;
-      const hits = await rows<{ term: string }>(
-        ex,
-        sql`SELECT DISTINCT token AS term FROM (SELECT token FROM identity_tokens WHERE ${direct} LIMIT 2000) t LIMIT 200`,
-      );
-      if (hits.length > 0 || w.length < 4) return hits.map((h) => h.term);
-      const fuzzy = await rows<{ term: string }>(
-        ex,
-        sql`SELECT term FROM identity_terms WHERE term % ${w} ORDER BY similarity(term, ${w}) DESC LIMIT 20`,
-      );
-      return fuzzy.map((f) => f.term);
-    }),
-  );
+  // One statement at a time: `ex` may be a transaction, which is one connection.
+  const perWord: string[][] = [];
+  for (const [i, w] of usable.entries()) {
+    perWord.push(await expandWord(ex, w, opts.lastIsPrefix && i === usable.length - 1));
+  }
   const unionTerms = sql.join(
     perWord.map((terms, i) =>
       terms.length === 0
-        ? sql`SELECT NULL::int AS client_id, ${i}::int AS w WHERE false`
-        : sql`SELECT client_id, ${i}::int AS w FROM identity_tokens WHERE token IN (${sql.join(
+        ? sql`SELECT NULL::int AS client_id, ${i}::int AS w, 0 AS len WHERE false`
+        : sql`SELECT client_id, ${i}::int AS w, length(token) AS len FROM identity_tokens WHERE token IN (${sql.join(
             terms.map((t) => sql`${t}`),
             sql`, `,
           )})`,
@@ -73,8 +58,9 @@ export async function nameCandidates(
   );
   const ranked = await rows<{ client_id: number; n: number }>(
     ex,
+    // More query words matched first; among equals, the shortest matched word (closest to what was typed).
     sql`SELECT client_id, count(DISTINCT w)::int AS n FROM (${unionTerms}) x
-        GROUP BY client_id ORDER BY n DESC, client_id LIMIT ${opts.limit}`,
+        GROUP BY client_id ORDER BY n DESC, min(len), client_id LIMIT ${opts.limit}`,
   );
   return ranked.map((r) => ({ clientId: r.client_id, words: r.n }));
 }
@@ -122,4 +108,26 @@ export async function identifiersOfClients(
     if (r.kind === 'contact_name') contactNames.set(r.source_id, r.display);
   }
   return { byClient, contactNames };
+}
+
+/**
+ * The index words a query word stands for: itself and its transliteration key («unix» → ~unx finds
+ * «Юникс»), exactly or — for the word being typed — as a prefix; a longer word with no hit is taken
+ * as misspelled and matched against the vocabulary by trigram similarity.
+ */
+async function expandWord(ex: Executor, w: string, prefix: boolean): Promise<string[]> {
+  const key = translitKey(w) || w;
+  const direct = prefix
+    ? sql`(token LIKE ${`${escapeLike(w)}%`} OR token LIKE ${`~${escapeLike(key)}%`})`
+    : sql`(token = ${w} OR token = ${`~${key}`})`;
+  const hits = await rows<{ term: string }>(
+    ex,
+    sql`SELECT DISTINCT token AS term FROM (SELECT token FROM identity_tokens WHERE ${direct} LIMIT 2000) t LIMIT 200`,
+  );
+  if (hits.length > 0 || w.length < 4) return hits.map((h) => h.term);
+  const fuzzy = await rows<{ term: string }>(
+    ex,
+    sql`SELECT term FROM identity_terms WHERE term % ${w} ORDER BY similarity(term, ${w}) DESC LIMIT 20`,
+  );
+  return fuzzy.map((f) => f.term);
 }

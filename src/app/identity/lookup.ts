@@ -63,10 +63,9 @@ export async function matchRecord(
       query.filter((q) => q.kind !== 'contact_name' && q.tokens.length).flatMap((q) => nameTokens(q.value)),
     ),
   ];
-  const [exact, byName] = await Promise.all([
-    exactCandidates(ex, query),
-    nameCandidates(ex, words, { lastIsPrefix: false, limit: 50 }),
-  ]);
+  // Sequential: `ex` may be a transaction (one connection).
+  const exact = await exactCandidates(ex, query);
+  const byName = await nameCandidates(ex, words, { lastIsPrefix: false, limit: 50 });
   const ids = [...new Set([...exact, ...byName.map((n) => n.clientId)])].filter(
     (id) => id !== opts.excludeClientId,
   );
@@ -128,10 +127,8 @@ export function classifyFragment(q: string): { exact: Identifier[]; words: strin
 /** "Who owns this?" from any fragment, as you type (C2). */
 export async function lookup(ex: Executor, q: string, limit = 10): Promise<LookupItem[]> {
   const { exact, words } = classifyFragment(q);
-  const [exactIds, byName] = await Promise.all([
-    exactCandidates(ex, exact, limit),
-    nameCandidates(ex, words, { lastIsPrefix: true, limit: Math.max(50, limit * 5) }),
-  ]);
+  const exactIds = await exactCandidates(ex, exact, limit);
+  const byName = await nameCandidates(ex, words, { lastIsPrefix: true, limit: Math.max(50, limit * 5) });
   const ids = [...new Set([...exactIds, ...byName.map((n) => n.clientId)])];
   const { byClient } = await identifiersOfClients(ex, ids);
   const items = ids.map((id) => {

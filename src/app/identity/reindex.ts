@@ -1,6 +1,7 @@
 import { and, inArray, isNull, sql } from 'drizzle-orm';
 import { type ClientSnapshot, type Identifier, identifiersOf } from '../../core/identity/identifiers.ts';
 import type { Executor } from '../../db/connect.ts';
+import { inSequence } from '../../db/raw.ts';
 import {
   addresses,
   brands,
@@ -15,7 +16,7 @@ import {
 const CHUNK = 1000;
 
 async function snapshots(ex: Executor, ids: number[]): Promise<ClientSnapshot[]> {
-  const [cs, le, br, co, ad] = await Promise.all([
+  const [cs, le, br, co, ad] = await inSequence([
     ex
       .select({ id: clients.id, displayName: clients.displayName })
       .from(clients)

@@ -142,12 +142,11 @@ export async function clientExists(ex: Executor, id: number): Promise<boolean> {
 /** Name and owners per line of several clients (lookup and match results). Last touch arrives with touches (C8). */
 export async function getClientSummaries(ex: Executor, ids: number[]) {
   if (ids.length === 0) return [];
-  const [list, owners] = await Promise.all([
-    ex
-      .select({ id: clients.id, displayName: clients.displayName })
-      .from(clients)
-      .where(inArray(clients.id, ids)),
-    ownersOf(ex, ids),
-  ]);
+  // Sequential: `ex` may be a transaction (one connection).
+  const list = await ex
+    .select({ id: clients.id, displayName: clients.displayName })
+    .from(clients)
+    .where(inArray(clients.id, ids));
+  const owners = await ownersOf(ex, ids);
   return list.map((c) => ({ ...c, owners: owners.get(c.id) ?? [], lastTouchAt: null as Date | null }));
 }

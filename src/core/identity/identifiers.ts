@@ -73,17 +73,18 @@ export function searchTokens(normalized: string): string[] {
 export function identifiersOf(c: ClientSnapshot): Identifier[] {
   const out: Identifier[] = [];
   const seen = new Set<string>();
-  const push = (id: Omit<Identifier, 'tokens'>) => {
+  const push = (id: Omit<Identifier, 'tokens'> & { city?: string | null }) => {
     if (!id.value) return;
     const key = `${id.kind}|${id.value}|${id.sourceType}|${id.sourceId}`;
     if (seen.has(key)) return;
     seen.add(key);
+    const { city, ...rest } = id;
     out.push({
-      ...id,
+      ...rest,
       tokens: isNameKind(id.kind)
         ? searchTokens(id.value)
         : id.kind === 'address'
-          ? addressTokens(normalizeAddress(id.display))
+          ? addressTokens(normalizeAddress(id.display), city ?? null)
           : [],
     });
   };
@@ -152,14 +153,19 @@ export function identifiersOf(c: ClientSnapshot): Identifier[] {
       display: full,
       sourceType: 'address',
       sourceId: a.id,
+      city: a.city,
     });
   }
   return out;
 }
 
-/** Address words worth searching: no abbreviations (ул, д, г …) or short house numbers, which every address has. */
-export function addressTokens(normalized: string): string[] {
-  return [...new Set(normalized.split(' ').filter((w) => w.length >= 3 && !/^\d+$/.test(w)))];
+/**
+ * Address words worth searching: no abbreviations (ул, д, г …), numbers or the city itself — words
+ * that nearly every address of a one-city base shares and that would only flood the search.
+ */
+export function addressTokens(normalized: string, city: string | null = null): string[] {
+  const skip = new Set(city ? normalizeAddress(city).split(' ') : []);
+  return [...new Set(normalized.split(' ').filter((w) => w.length >= 3 && !/^\d+$/.test(w) && !skip.has(w)))];
 }
 
 /** A person's name for comparison: lower-case, ё→е, punctuation removed, spaces collapsed. */

@@ -372,6 +372,18 @@ const LATIN_FOLDS: readonly [RegExp, string][] = [
  * kept (case-folded) so they still compare among themselves.
  */
 export function translitKey(normalizedName: string): string {
+  // Ranking calls this for every pair of words; the words of a base are few, so a bounded memo pays.
+  const hit = translitMemo.get(normalizedName);
+  if (hit !== undefined) return hit;
+  const key = computeTranslitKey(normalizedName);
+  if (translitMemo.size >= 50_000) translitMemo.clear();
+  translitMemo.set(normalizedName, key);
+  return key;
+}
+
+const translitMemo = new Map<string, string>();
+
+function computeTranslitKey(normalizedName: string): string {
   const folded = normalizedName
     .normalize('NFKC')
     .toUpperCase()
