@@ -77,6 +77,11 @@ describe('fairbase CLI', () => {
     expect(add.out).toMatch(/password: \S{8,}/);
     expect((await cli('user', 'set-role', 'olga@radio.ru', 'head')).code).toBe(0);
     expect((await cli('user', 'set-status', 'olga@radio.ru', 'gone')).code).toBe(2);
+    const pw = await cli('user', 'set-password', 'olga@radio.ru', '--password', 'new-secret-1');
+    expect(pw.code).toBe(0);
+    const { login } = await import('../app/use-cases/users.ts');
+    expect((await login(env.ctx, 'olga@radio.ru', 'new-secret-1', null)).ok).toBe(true);
+    expect((await cli('user', 'set-password', 'olga@radio.ru', '--password', 'short')).code).toBe(2);
     expect((await cli('user', 'list')).out).toMatch(/olga@radio\.ru\s+head/);
     const preset = await cli('policy', 'preset', 'competition');
     expect(preset.code).toBe(0);

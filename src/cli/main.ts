@@ -245,6 +245,25 @@ export async function runCli(
       }),
     );
 
+  user
+    .command('set-password <user>')
+    .description(
+      'set a new password (generated and printed when --password is omitted); signs the user out everywhere',
+    )
+    .option('--password <pw>')
+    .action((ref: string, o: { password?: string }) =>
+      withCtx(async (ctx) => {
+        const password = o.password ?? randomBytes(9).toString('base64url');
+        if (password.length < 8)
+          reject('VALIDATION_FAILED', { issues: [{ path: '--password', message: 'at least 8 characters' }] });
+        const u = unwrap(await updateUser(ctx, (await userRef(ctx, ref, 'user')).id, { password }));
+        print(
+          { id: u.id, email: u.email, ...(o.password ? {} : { password }) },
+          () => `password of ${u.email} changed${o.password ? '' : `; new password: ${password}`}`,
+        );
+      }),
+    );
+
   const policy = program.command('policy').description('show or change the rules');
   policy.command('show').action(() =>
     withCtx(async (ctx) => {
