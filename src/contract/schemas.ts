@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { identifierKinds, sourceTypes } from '../core/identity/identifiers.ts';
 import { validateInn, validateKpp, validateOgrn, validateOgrnip } from '../core/identity/ru-identifiers.ts';
 import { policySchema } from '../core/policy/policy.ts';
 
@@ -318,19 +319,8 @@ export const ownerAtOut = z.object({
   ),
 });
 export const idOut = z.object({ id: z.number() });
-const identifierKind = z.enum([
-  'inn',
-  'ogrn',
-  'phone',
-  'email',
-  'domain',
-  'display_name',
-  'legal_name',
-  'brand',
-  'contact_name',
-  'address',
-]);
-const sourceType = z.enum(['client', 'legal_entity', 'brand', 'contact', 'address']);
+const identifierKind = z.enum(identifierKinds);
+const sourceType = z.enum(sourceTypes);
 export const clientSummaryOut = z.object({
   id: z.number(),
   displayName: z.string(),

@@ -1,5 +1,10 @@
 import { sql } from 'drizzle-orm';
-import type { Identifier, IdentifierKind, SourceType } from '../../core/identity/identifiers.ts';
+import {
+  type Identifier,
+  type IdentifierKind,
+  type IdentifierRow,
+  identifierFromRow,
+} from '../../core/identity/identifiers.ts';
 import { translitKey } from '../../core/identity/normalize.ts';
 import type { Executor } from '../../db/connect.ts';
 import { rows } from '../../db/raw.ts';
@@ -83,27 +88,13 @@ export async function identifiersOfClients(
     clientIds.map((c) => sql`${c}`),
     sql`, `,
   );
-  const found = await rows<{
-    client_id: number;
-    kind: IdentifierKind;
-    value: string;
-    display: string;
-    source_type: SourceType;
-    source_id: number;
-  }>(
+  const found = await rows<IdentifierRow>(
     ex,
     sql`SELECT client_id, kind, value, display, source_type, source_id FROM client_identifiers WHERE client_id IN (${ids})`,
   );
   for (const r of found) {
     const list = byClient.get(r.client_id) ?? [];
-    list.push({
-      kind: r.kind,
-      value: r.value,
-      display: r.display,
-      sourceType: r.source_type,
-      sourceId: r.source_id,
-      tokens: [],
-    });
+    list.push(identifierFromRow(r));
     byClient.set(r.client_id, list);
     if (r.kind === 'contact_name') contactNames.set(r.source_id, r.display);
   }

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { type ClusterEdge, clusterRecordsDetailed } from '../../core/identity/cluster.ts';
-import type { Identifier, IdentifierKind, SourceType } from '../../core/identity/identifiers.ts';
+import { type Identifier, type IdentifierRow, identifierFromRow } from '../../core/identity/identifiers.ts';
 import type { IdentityRules } from '../../core/policy/policy.ts';
 import type { Executor } from '../../db/connect.ts';
 import { rows } from '../../db/raw.ts';
@@ -42,29 +42,13 @@ export async function findDuplicateClients(
     const first = (ids[0] as { id: number }).id;
     const last = (ids[ids.length - 1] as { id: number }).id;
     for (const { id } of ids) byClient.set(id, []);
-    const found = await rows<{
-      client_id: number;
-      kind: IdentifierKind;
-      value: string;
-      display: string;
-      source_type: SourceType;
-      source_id: number;
-    }>(
+    const found = await rows<IdentifierRow>(
       ex,
       sql`SELECT client_id, kind, value, display, source_type, source_id FROM client_identifiers
           WHERE client_id BETWEEN ${first} AND ${last} ORDER BY client_id, id`,
     );
-    for (const r of found) {
-      // Tokens are derived from the value by the clustering (searchTokens), as at indexing time.
-      byClient.get(r.client_id)?.push({
-        kind: r.kind,
-        value: r.value,
-        display: r.display,
-        sourceType: r.source_type,
-        sourceId: r.source_id,
-        tokens: [],
-      });
-    }
+    // Tokens are derived from the value by the clustering (searchTokens), as at indexing time.
+    for (const r of found) byClient.get(r.client_id)?.push(identifierFromRow(r));
     after = last;
     if (ids.length < batch) break;
   }

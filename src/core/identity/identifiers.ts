@@ -10,18 +10,44 @@ import {
 } from './normalize.ts';
 import { validateInn, validateOgrn, validateOgrnip } from './ru-identifiers.ts';
 
-export type IdentifierKind =
-  | 'inn'
-  | 'ogrn'
-  | 'phone'
-  | 'email'
-  | 'domain'
-  | 'display_name'
-  | 'legal_name'
-  | 'brand'
-  | 'contact_name'
-  | 'address';
-export type SourceType = 'client' | 'legal_entity' | 'brand' | 'contact' | 'address';
+/** The one list of identifier kinds and source records (the API schema and the table use it too). */
+export const identifierKinds = [
+  'inn',
+  'ogrn',
+  'phone',
+  'email',
+  'domain',
+  'display_name',
+  'legal_name',
+  'brand',
+  'contact_name',
+  'address',
+] as const;
+export const sourceTypes = ['client', 'legal_entity', 'brand', 'contact', 'address'] as const;
+export type IdentifierKind = (typeof identifierKinds)[number];
+export type SourceType = (typeof sourceTypes)[number];
+
+/** A stored identifier row as SQL returns it. */
+export type IdentifierRow = {
+  client_id: number;
+  kind: IdentifierKind;
+  value: string;
+  display: string;
+  source_type: SourceType;
+  source_id: number;
+};
+
+/** A stored row back to an identifier; search tokens are not needed once stored (scoring uses the value). */
+export function identifierFromRow(r: IdentifierRow): Identifier {
+  return {
+    kind: r.kind,
+    value: r.value,
+    display: r.display,
+    sourceType: r.source_type,
+    sourceId: r.source_id,
+    tokens: [],
+  };
+}
 
 export type Identifier = {
   kind: IdentifierKind;

@@ -10,6 +10,7 @@ import {
   text,
   timestamp,
 } from 'drizzle-orm/pg-core';
+import { identifierKinds, sourceTypes } from '../../core/identity/identifiers.ts';
 import { clients } from './clients.ts';
 
 /**
@@ -24,27 +25,12 @@ export const clientIdentifiers = pgTable(
     clientId: integer('client_id')
       .notNull()
       .references(() => clients.id, { onDelete: 'cascade' }),
-    kind: text('kind', {
-      enum: [
-        'inn',
-        'ogrn',
-        'phone',
-        'email',
-        'domain',
-        'display_name',
-        'legal_name',
-        'brand',
-        'contact_name',
-        'address',
-      ],
-    }).notNull(),
+    kind: text('kind', { enum: identifierKinds }).notNull(),
     /** Normalised value: the exact key for ИНН/phone/…, the comparison form for names and addresses. */
     value: text('value').notNull(),
     /** The value as the user wrote it, to show and highlight. */
     display: text('display').notNull(),
-    sourceType: text('source_type', {
-      enum: ['client', 'legal_entity', 'brand', 'contact', 'address'],
-    }).notNull(),
+    sourceType: text('source_type', { enum: sourceTypes }).notNull(),
     sourceId: integer('source_id').notNull(),
   },
   (t) => [
