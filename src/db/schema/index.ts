@@ -4,3 +4,7 @@ export * from './ownership.ts';
 export * from './policies.ts';
 export * from './users.ts';
 export * from './identity.ts';
+export * from './touches.ts';
+export * from './deals.ts';
+export * from './plans.ts';
+export * from './notifications.ts';
