@@ -153,6 +153,12 @@ export const rejectionTable = {
     messageKey: 'errors.TRANSFER_SAME_OWNER',
     message: () => 'The client already belongs to that manager',
   },
+  EXTENSION_NOT_LATER: {
+    status: 400,
+    exit: 30,
+    messageKey: 'errors.EXTENSION_NOT_LATER',
+    message: (d) => `The extension must end in the future (field "until": ${String(d.until)})`,
+  },
 } satisfies Record<RejectionCode, Entry>;
 
 function issuesText(d: Record<string, unknown>): string {

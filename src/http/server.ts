@@ -22,6 +22,7 @@ import { registerOpsRoutes, type OpsHandler } from './routes/ops.ts';
 import { registerOwnershipRoutes } from './routes/ownership.ts';
 import { registerPolicyRoutes } from './routes/policy.ts';
 import { registerReviewRoutes } from './routes/review.ts';
+import { registerSweepRoutes } from './routes/sweep.ts';
 import { apiTokenFromRequest, registerTelephonyRoutes } from './routes/telephony.ts';
 import { registerUserRoutes } from './routes/users.ts';
 
@@ -156,6 +157,7 @@ export async function buildServer(opts: ServerOptions): Promise<App> {
   registerUserRoutes(app, opts.ctx);
   registerTelephonyRoutes(app, opts.ctx);
   registerReviewRoutes(app, opts.ctx);
+  registerSweepRoutes(app, opts.ctx);
   registerOpsRoutes(app, opts.ops?.run ?? null);
   return app;
 }

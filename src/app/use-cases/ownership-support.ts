@@ -151,7 +151,12 @@ export async function applyEvents(tx: Tx, events: OwnershipEvent[]): Promise<{ i
                     ${e.rule}, ${e.policyVersion}, ${e.occurredAt.toISOString()}, ${e.protectedUntil?.toISOString() ?? null},
                     ${JSON.stringify(e.details)}::jsonb)
             RETURNING id)
-          UPDATE ownership SET owner_id = ${e.toManagerId}, since = ${e.occurredAt.toISOString()},
+          UPDATE ownership SET ${
+            e.type === 'ExpiryExtended'
+              ? // R-EXP-4: the owner and their "since" stay; only the extension date changes.
+                sql`extended_until = ${String(e.details.until)}::timestamptz`
+              : sql`owner_id = ${e.toManagerId}, since = ${e.occurredAt.toISOString()}, extended_until = NULL`
+          },
                  protected_until = ${e.protectedUntil?.toISOString() ?? null}, last_reason = ${e.reasonCode},
                  last_event_id = (SELECT id FROM ev)
           WHERE client_id = ${e.clientId} AND line_id = ${e.lineId}

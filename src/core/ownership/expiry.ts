@@ -3,10 +3,12 @@ import { addDays } from './decide.ts';
 import {
   type Actor,
   actorLabel,
+  type Decision,
   type OwnershipEvent,
   type OwnershipSlot,
   type PolicyRef,
   type ReasonCode,
+  reject,
 } from './types.ts';
 
 /**
@@ -185,4 +187,42 @@ export function decideSurplusRelease(
       lastTouchAt: c.lastTouchAt?.toISOString() ?? null,
     }),
   );
+}
+
+export type ExtendInput = SweepBase & {
+  slots: OwnershipSlot[];
+  until: Date;
+  reason: string | null;
+};
+
+/**
+ * R-EXP-4: a head may postpone one client's expiry to a later date, with a reason; logged in the
+ * ledger (the owner and their protection stay). Only an owned client can be extended, and only forward.
+ */
+export function decideExtend(input: ExtendInput): Decision {
+  const { actor, slots, now, until } = input;
+  if (actor.kind !== 'user' || actor.role !== 'head')
+    return reject('ROLE_NOT_ALLOWED', { role: actor.kind === 'user' ? actor.role : 'system' });
+  const reason = input.reason?.trim() || null;
+  if (!reason) return reject('REASON_REQUIRED', { field: 'reason' });
+  const owned = slots.filter((s) => s.ownerId !== null);
+  if (owned.length === 0) return reject('CLIENT_IN_POOL', { clientId: slots[0]?.clientId });
+  if (until <= now) return reject('EXTENSION_NOT_LATER', { field: 'until', until: until.toISOString() });
+  return {
+    kind: 'accepted',
+    events: owned.map((slot) => ({
+      type: 'ExpiryExtended',
+      clientId: slot.clientId,
+      lineId: slot.lineId,
+      fromManagerId: slot.ownerId,
+      toManagerId: slot.ownerId,
+      actor: actorLabel(actor),
+      reasonCode: 'EXTENDED_BY_HEAD',
+      rule: 'R-EXP-4',
+      policyVersion: input.policy.version,
+      occurredAt: now,
+      protectedUntil: slot.protectedUntil,
+      details: { until: until.toISOString(), reason },
+    })),
+  };
 }

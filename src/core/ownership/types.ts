@@ -88,6 +88,7 @@ export const rejectionCodes = [
   'TRANSFER_SAME_OWNER',
   'MERGE_SAME_CLIENT',
   'MERGE_OWNER_NOT_INVOLVED',
+  'EXTENSION_NOT_LATER',
 ] as const;
 export type RuleRejectionCode = (typeof rejectionCodes)[number];
 
