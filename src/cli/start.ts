@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { bootstrap } from '../app/bootstrap.ts';
 import { envConnectOptions, openRuntime } from '../app/compose.ts';
 import type { AppContext } from '../app/context.ts';
+import { parseSweepAt, startScheduler } from '../app/scheduler.ts';
 import { loadDemo } from '../app/use-cases/load-demo.ts';
 import { buildServer } from '../http/server.ts';
 import { bufferIo, type CliIo } from './output.ts';
@@ -63,10 +64,16 @@ export async function startServer(o: StartOptions) {
   o.io.out(
     `Fairbase is running at ${url} (database: ${database.kind}${database.dataDir ? ` in ${database.dataDir}` : ''}); API docs at ${url}/api/docs`,
   );
+  // Nightly sweep and monthly cap review, once across instances (app/scheduler.ts).
+  const stopScheduler = startScheduler(ctx, {
+    sweepAt: parseSweepAt(o.env.FAIRBASE_SWEEP_AT),
+    log: (msg, data) => app.log.info(data ?? {}, msg),
+  });
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
+    stopScheduler();
     await app.close();
     await rt.close();
     process.exit(0);
