@@ -104,3 +104,110 @@ export const capReviewOut = z.object({
     }),
   ),
 });
+
+const windowOut = z.object({
+  days: z.number(),
+  buckets: z.object({
+    met: z.number(),
+    called: z.number(),
+    emailedOnly: z.number(),
+    otherOnly: z.number(),
+    untouched: z.number(),
+  }),
+  counts: z.object({
+    met: z.number(),
+    called: z.number(),
+    emailed: z.number(),
+    touched: z.number(),
+    notCalled: z.number(),
+    notMet: z.number(),
+  }),
+});
+const dealsOut = z.object({
+  won: z.number(),
+  lost: z.number(),
+  revenueKopecks: z.number(),
+  conversion: z.number().nullable(),
+  openCount: z.number(),
+  openAmountKopecks: z.number(),
+});
+
+export const coverageQuery = z.object({
+  manager: z.coerce.number().int().positive().optional(),
+  line: z.coerce.number().int().positive().optional(),
+  from: z.coerce.date({ error: 'an ISO date is required' }).optional(),
+  to: z.coerce.date({ error: 'an ISO date is required' }).optional(),
+});
+
+export const coverageOut = z.object({
+  from: isoDate,
+  to: isoDate,
+  lineId: z.number(),
+  windows: z.array(z.number()),
+  managers: z.array(
+    z.object({
+      managerId: z.number(),
+      managerName: z.string(),
+      baseCount: z.number(),
+      cap: z.number(),
+      windows: z.array(windowOut),
+      sinceLastTouch: z.object({
+        d0_7: z.number(),
+        d8_30: z.number(),
+        d31_60: z.number(),
+        d61_90: z.number(),
+        d90plus: z.number(),
+        never: z.number(),
+      }),
+      deals: dealsOut,
+    }),
+  ),
+  team: z.object({ baseCount: z.number(), cap: z.number(), windows: z.array(windowOut), deals: dealsOut }),
+});
+
+export const untouchedQuery = z.object({
+  manager: z.coerce.number().int().positive().optional(),
+  line: z.coerce.number().int().positive().optional(),
+  days: z.coerce.number().int().min(1).max(3650).default(30),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+export const untouchedOut = z.object({
+  items: z.array(
+    z.object({
+      clientId: z.number(),
+      clientName: z.string(),
+      ownerId: z.number(),
+      ownerName: z.string(),
+      lastTouchAt: isoNullable,
+    }),
+  ),
+});
+
+export const trendsQuery = z.object({
+  manager: z.coerce.number().int().positive().optional(),
+  line: z.coerce.number().int().positive().optional(),
+  weeks: z.coerce.number().int().min(1).max(104).default(26),
+});
+
+export const trendsOut = z.object({
+  lineId: z.number(),
+  managerId: z.number().nullable(),
+  weeks: z.array(
+    z.object({
+      weekStart: z.string(),
+      isoWeek: z.string(),
+      touches: z.object({
+        call: z.number(),
+        meeting: z.number(),
+        email: z.number(),
+        proposal: z.number(),
+        note: z.number(),
+      }),
+      meetingsHeld: z.number(),
+      callsReached: z.number(),
+      won: z.number(),
+      revenueKopecks: z.number(),
+    }),
+  ),
+});

@@ -14,6 +14,7 @@ import { tokenForRequest } from '../app/use-cases/api-tokens.ts';
 import { userForSession } from '../app/use-cases/users.ts';
 import { type RouteAccess, sessionToken } from './auth.ts';
 import { sendRejection } from './reply.ts';
+import { registerAnalyticsRoutes } from './routes/analytics.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
 import { registerClientRoutes } from './routes/clients.ts';
 import { registerIdentityRoutes } from './routes/identity.ts';
@@ -158,6 +159,7 @@ export async function buildServer(opts: ServerOptions): Promise<App> {
   registerTelephonyRoutes(app, opts.ctx);
   registerReviewRoutes(app, opts.ctx);
   registerSweepRoutes(app, opts.ctx);
+  registerAnalyticsRoutes(app, opts.ctx);
   registerOpsRoutes(app, opts.ops?.run ?? null);
   return app;
 }
