@@ -24,6 +24,7 @@ import { describeRejection } from '../contract/rejections.ts';
 import { roleSchema, statusSchema } from '../contract/schemas.ts';
 
 import { type CliIo, processIo, table } from './output.ts';
+import { registerActivityCommands } from './activity.ts';
 import { dedupeCsv, parseColumnsOption } from './dedupe.ts';
 import { startServer } from './start.ts';
 import { findUserByRef } from '../app/queries/users.ts';
@@ -556,6 +557,16 @@ export async function runCli(
           );
         }),
     );
+
+  registerActivityCommands(program, {
+    withCtx,
+    userRef,
+    intArg,
+    reject,
+    unwrap,
+    print,
+    warn: (line) => io.err(line),
+  });
 
   try {
     await program.parseAsync(argv, { from: 'user' });
