@@ -25,6 +25,7 @@ import { roleSchema, statusSchema } from '../contract/schemas.ts';
 
 import { type CliIo, processIo, table } from './output.ts';
 import { registerSweepCommands } from './sweep-commands.ts';
+import { registerActivityCommands } from './activity.ts';
 import { dedupeCsv, parseColumnsOption } from './dedupe.ts';
 import { startServer } from './start.ts';
 import { findUserByRef } from '../app/queries/users.ts';
@@ -567,6 +568,15 @@ export async function runCli(
     userRef,
     intArg,
     json: () => Boolean(program.opts().json),
+  });
+  registerActivityCommands(program, {
+    withCtx,
+    userRef,
+    intArg,
+    reject,
+    unwrap,
+    print,
+    warn: (line) => io.err(line),
   });
 
   try {

@@ -159,6 +159,58 @@ export const rejectionTable = {
     messageKey: 'errors.EXTENSION_NOT_LATER',
     message: (d) => `The extension must end in the future (field "until": ${String(d.until)})`,
   },
+  DO_NOT_CONTACT: {
+    status: 409,
+    exit: 40,
+    messageKey: 'errors.DO_NOT_CONTACT',
+    message: () => 'This contact is marked do-not-contact: no outbound touches (field "contactId")',
+  },
+  NON_OWNER_OUTREACH_BLOCKED: {
+    status: 409,
+    exit: 41,
+    messageKey: 'errors.NON_OWNER_OUTREACH_BLOCKED',
+    message: (d) =>
+      `The client is owned by manager ${Array.isArray(d.ownerIds) ? d.ownerIds.join(', ') : '?'}: the policy lets only the owner reach out`,
+  },
+  DEAL_CLOSED: {
+    status: 409,
+    exit: 42,
+    messageKey: 'errors.DEAL_CLOSED',
+    message: (d) =>
+      `The deal is ${String(d.stage ?? 'closed')}: only a head of sales may reopen or change it`,
+  },
+  DEAL_NOT_WON: {
+    status: 400,
+    exit: 43,
+    messageKey: 'errors.DEAL_NOT_WON',
+    message: (d) => `Order dates belong to won deals only (field "${String(d.field ?? 'stage')}")`,
+  },
+  NOT_DEAL_MANAGER: {
+    status: 403,
+    exit: 44,
+    messageKey: 'errors.NOT_DEAL_MANAGER',
+    message: () => "Only the deal's manager or a head of sales may change it",
+  },
+  PLAN_WEEK_CLOSED: {
+    status: 409,
+    exit: 45,
+    messageKey: 'errors.PLAN_WEEK_CLOSED',
+    message: (d) =>
+      `Week ${String(d.isoWeek)} is over: its plan is history (a head of sales may still edit it)`,
+  },
+  PLAN_CLIENT_NOT_AVAILABLE: {
+    status: 409,
+    exit: 46,
+    messageKey: 'errors.PLAN_CLIENT_NOT_AVAILABLE',
+    message: (d) =>
+      `Client ${String(d.clientId)} is neither in this manager's base nor in the pool (field "${String(d.field ?? 'items')}")`,
+  },
+  NOT_PLAN_OWNER: {
+    status: 403,
+    exit: 47,
+    messageKey: 'errors.NOT_PLAN_OWNER',
+    message: () => 'A manager edits only their own weekly plan',
+  },
 } satisfies Record<RejectionCode, Entry>;
 
 function issuesText(d: Record<string, unknown>): string {

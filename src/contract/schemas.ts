@@ -263,6 +263,20 @@ export const clientCardOut = z.object({
     z.object({ ...partBase, kind: addressKind, address: z.string(), city: z.string().nullable() }),
   ),
   owners: z.array(ownerOut),
+  lastContact: z
+    .object({
+      touchId: z.number(),
+      occurredAt: isoDate,
+      authorId: z.number(),
+      authorName: z.string(),
+      kind: z.string(),
+      direction: z.string(),
+      outcome: z.string().nullable(),
+    })
+    .nullable()
+    .describe(
+      'Our company last contacted them on … (who, how): the latest call, meeting, e-mail or proposal',
+    ),
 });
 export const clientListItemOut = z.object({
   id: z.number(),

@@ -1,3 +1,4 @@
+import type { ActivityRejectionCode } from './activity/codes.ts';
 import type { RuleRejectionCode } from './ownership/types.ts';
 
 /** Codes that are not rule decisions but still a clear "no" to the caller. */
@@ -13,7 +14,7 @@ export const boundaryRejectionCodes = [
   'DUPLICATE_SUSPECTED',
 ] as const;
 export type BoundaryRejectionCode = (typeof boundaryRejectionCodes)[number];
-export type RejectionCode = RuleRejectionCode | BoundaryRejectionCode;
+export type RejectionCode = RuleRejectionCode | BoundaryRejectionCode | ActivityRejectionCode;
 
 /** What a use case returns: a value, or a "no" with its code and details (never an exception). */
 export type Outcome<T> =

@@ -25,6 +25,7 @@ import { registerPolicyRoutes } from './routes/policy.ts';
 import { registerReviewRoutes } from './routes/review.ts';
 import { registerSweepRoutes } from './routes/sweep.ts';
 import { apiTokenFromRequest, registerTelephonyRoutes } from './routes/telephony.ts';
+import { registerTouchRoutes } from './routes/touches.ts';
 import { registerUserRoutes } from './routes/users.ts';
 
 export type ServerOptions = {
@@ -160,6 +161,7 @@ export async function buildServer(opts: ServerOptions): Promise<App> {
   registerReviewRoutes(app, opts.ctx);
   registerSweepRoutes(app, opts.ctx);
   registerAnalyticsRoutes(app, opts.ctx);
+  registerTouchRoutes(app, opts.ctx);
   registerOpsRoutes(app, opts.ops?.run ?? null);
   return app;
 }

@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../db/connect.ts';
+import { lastContactOf, lastTouchAtOf } from './touches.ts';
 import {
   addresses,
   brands,
@@ -65,7 +66,23 @@ export async function getClientCard(ex: Executor, id: number) {
     contacts: co,
     addresses: ad,
     owners: owners.get(id) ?? [],
+    lastContact: await lastContactSummary(ex, id),
   };
+}
+
+async function lastContactSummary(ex: Executor, id: number) {
+  const t = await lastContactOf(ex, id);
+  return t
+    ? {
+        touchId: t.id,
+        occurredAt: t.occurredAt,
+        authorId: t.authorId,
+        authorName: t.authorName,
+        kind: t.kind,
+        direction: t.direction,
+        outcome: t.outcome,
+      }
+    : null;
 }
 
 export type ClientListFilter = {
@@ -139,7 +156,7 @@ export async function clientExists(ex: Executor, id: number): Promise<boolean> {
   return Boolean(row);
 }
 
-/** Name and owners per line of several clients (lookup and match results). Last touch arrives with touches (C8). */
+/** Name, owners per line and the latest touch of several clients (lookup and match results). */
 export async function getClientSummaries(ex: Executor, ids: number[]) {
   if (ids.length === 0) return [];
   // Sequential: `ex` may be a transaction (one connection).
@@ -148,5 +165,10 @@ export async function getClientSummaries(ex: Executor, ids: number[]) {
     .from(clients)
     .where(inArray(clients.id, ids));
   const owners = await ownersOf(ex, ids);
-  return list.map((c) => ({ ...c, owners: owners.get(c.id) ?? [], lastTouchAt: null as Date | null }));
+  const lastTouch = await lastTouchAtOf(ex, ids);
+  return list.map((c) => ({
+    ...c,
+    owners: owners.get(c.id) ?? [],
+    lastTouchAt: lastTouch.get(c.id) ?? null,
+  }));
 }

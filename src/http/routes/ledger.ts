@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../app/context.ts';
 import { clientExists, defaultLineId, listClients } from '../../app/queries/clients.ts';
+import { clientHistory } from '../../app/queries/history.ts';
 import { listLedger, ownerAt } from '../../app/queries/ledger.ts';
 import { findUser, listManagers } from '../../app/queries/managers.ts';
 import { activePolicy } from '../../app/policy-store.ts';
@@ -17,6 +18,7 @@ import {
   ownerAtQuery,
   page,
 } from '../../contract/schemas.ts';
+import { historyOut, historyQuery } from '../../contract/activity.ts';
 import { ALL } from '../auth.ts';
 import { sendRejection } from '../reply.ts';
 
@@ -28,16 +30,17 @@ export function registerLedgerRoutes(root: FastifyInstance, ctx: AppContext) {
       config: { access: ALL },
       schema: {
         tags: ['ledger'],
+        summary: 'Ownership events and touches of a client in time order (entry: ownership | touch)',
         params: idParam,
-        querystring: ledgerQuery.omit({ clientId: true, managerId: true }),
-        response: { 200: page(eventOut) },
+        querystring: historyQuery,
+        response: { 200: historyOut },
       },
     },
     async (req, reply) => {
       if (!(await clientExists(ctx.db, req.params.id)))
         return sendRejection(reply, 'NOT_FOUND', { entity: 'client' });
       const q = req.query;
-      return listLedger(ctx.db, {
+      return clientHistory(ctx.db, {
         clientId: req.params.id,
         lineId: q.line,
         from: q.from,
@@ -45,6 +48,7 @@ export function registerLedgerRoutes(root: FastifyInstance, ctx: AppContext) {
         cursor: q.cursor,
         limit: q.limit,
         order: q.order,
+        include: q.include,
       });
     },
   );
