@@ -74,11 +74,10 @@ export async function factsOf(
   const found = await rows<FactRow>(
     ex,
     sql`SELECT o.client_id, o.line_id, o.owner_id, o.since, o.protected_until, o.extended_until, ${factColumns(policy)}
-        FROM ownership o
-        WHERE o.owner_id IS NOT NULL AND (o.client_id, o.line_id) IN (${sql.join(
-          keys.map((k) => sql`(${k.clientId}, ${k.lineId})`),
-          sql`, `,
-        )})
+        FROM unnest(string_to_array(${keys.map((k) => k.clientId).join(',')}, ',')::int[],
+                    string_to_array(${keys.map((k) => k.lineId).join(',')}, ',')::int[]) AS k(client_id, line_id)
+        JOIN ownership o ON o.client_id = k.client_id AND o.line_id = k.line_id
+        WHERE o.owner_id IS NOT NULL
         ORDER BY o.client_id, o.line_id`,
   );
   return found.map(toFacts);

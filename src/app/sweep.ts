@@ -15,7 +15,7 @@ import type { Tx } from '../db/connect.ts';
 import { rows } from '../db/raw.ts';
 import type { AppContext } from './context.ts';
 import { expiresAtSql, type FactRow, factsOf, factColumns, toFacts } from './expiry-facts.ts';
-import { applyEvents, loadRules, lockManager, lockSlots } from './use-cases/ownership-support.ts';
+import { applyEventsBatch, loadRules, lockManager, lockSlots } from './use-cases/ownership-support.ts';
 
 /**
  * The sweep (C10, C7): warnings before expiry, expiry to the pool, and the release of a shrunk
@@ -97,7 +97,8 @@ export async function expiryCandidates(
     ctx.db,
     sql`SELECT * FROM (
           SELECT o.client_id, o.line_id, o.owner_id, o.since, o.protected_until, o.extended_until, ${factColumns(p)}
-          FROM ownership o WHERE o.owner_id IS NOT NULL) o
+          FROM ownership o WHERE o.owner_id IS NOT NULL
+          OFFSET 0) o -- OFFSET 0: keep the subqueries computed once per row, not once per use below
         WHERE ${expiresAtSql(p, { lastQ: sql`o.last_q`, firstWon: sql`o.first_won` })}
               <= ${addDays(now, warnAhead).toISOString()}::timestamptz
         ORDER BY o.client_id, o.line_id`,
@@ -182,7 +183,7 @@ async function expireBatch(
       batch.map((f) => ({ clientId: f.slot.clientId, lineId: f.slot.lineId })),
     );
     const d = decide(fresh);
-    await applyEvents(tx, d.events);
+    await applyEventsBatch(tx, d.events);
     const sent = await insertNotices(tx, now, d.notices);
     report.expired.push(...d.events.map(item));
     // A warning whose notice already existed was sent by an earlier run: not reported again.
@@ -242,7 +243,7 @@ async function releaseSurplus(
       );
       report.surplusReleased.push(...events.map(item));
       if (report.dryRun) return;
-      await applyEvents(tx, events);
+      await applyEventsBatch(tx, events);
       await insertNotices(
         tx,
         now,

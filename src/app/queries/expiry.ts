@@ -30,7 +30,8 @@ export async function listExpiry(ex: Executor, policy: PolicyRef, f: ExpiryFilte
           FROM ownership o
           WHERE o.owner_id IS NOT NULL
             ${f.managerId === undefined ? sql`` : sql`AND o.owner_id = ${f.managerId}`}
-            ${f.lineId === undefined ? sql`` : sql`AND o.line_id = ${f.lineId}`}) o
+            ${f.lineId === undefined ? sql`` : sql`AND o.line_id = ${f.lineId}`}
+          OFFSET 0) o
         JOIN clients c ON c.id = o.client_id
         JOIN users u ON u.id = o.owner_id
         ${
