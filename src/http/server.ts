@@ -23,6 +23,7 @@ import { registerOwnershipRoutes } from './routes/ownership.ts';
 import { registerPolicyRoutes } from './routes/policy.ts';
 import { registerReviewRoutes } from './routes/review.ts';
 import { apiTokenFromRequest, registerTelephonyRoutes } from './routes/telephony.ts';
+import { registerDealRoutes } from './routes/deals.ts';
 import { registerTouchRoutes } from './routes/touches.ts';
 import { registerUserRoutes } from './routes/users.ts';
 
@@ -158,6 +159,7 @@ export async function buildServer(opts: ServerOptions): Promise<App> {
   registerTelephonyRoutes(app, opts.ctx);
   registerReviewRoutes(app, opts.ctx);
   registerTouchRoutes(app, opts.ctx);
+  registerDealRoutes(app, opts.ctx);
   registerOpsRoutes(app, opts.ops?.run ?? null);
   return app;
 }
