@@ -160,3 +160,56 @@ export const dealListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 export const dealPage = z.object({ items: z.array(dealOut), nextCursor: z.number().nullable() });
+
+// ---- notifications and nudges (C15) ----
+export const notificationOut = z.object({
+  id: z.number(),
+  kind: z.string(),
+  title: z.string(),
+  text: z.string(),
+  payload: z.record(z.string(), z.unknown()),
+  createdAt: isoDate,
+  readAt: isoDateNullable,
+});
+export const notificationQuery = z.object({
+  unread: z
+    .enum(['true', 'false', '1', '0'])
+    .optional()
+    .transform((v) => v === 'true' || v === '1'),
+  cursor: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export const notificationPage = z.object({
+  unreadCount: z.number(),
+  items: z.array(notificationOut),
+  nextCursor: z.number().nullable(),
+});
+const nudgeClient = z.object({
+  clientId: z.number(),
+  displayName: z.string(),
+  lastTouchAt: isoDateNullable,
+  daysSinceTouch: z.number().nullable(),
+});
+export const nudgesQuery = z.object({
+  untouchedDays: z.coerce.number().int().min(1).max(3650).default(30),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+export const nudgesOut = z.object({
+  date: z.string(),
+  isoWeek: z.string(),
+  untouchedDays: z.number(),
+  untouched: z.object({ total: z.number(), items: z.array(nudgeClient) }),
+  plannedNotTouched: z.array(nudgeClient.extend({ goal: z.string() })),
+  nextStepsDue: z.array(
+    z.object({
+      touchId: z.number(),
+      clientId: z.number(),
+      displayName: z.string(),
+      nextStep: z.string().nullable(),
+      nextStepAt: isoDate,
+    }),
+  ),
+  expiringSoon: z
+    .array(z.unknown())
+    .describe('Clients about to expire to the pool (filled by the expiry rules, C10)'),
+});

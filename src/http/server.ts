@@ -24,6 +24,7 @@ import { registerPolicyRoutes } from './routes/policy.ts';
 import { registerReviewRoutes } from './routes/review.ts';
 import { apiTokenFromRequest, registerTelephonyRoutes } from './routes/telephony.ts';
 import { registerDealRoutes } from './routes/deals.ts';
+import { registerNotificationRoutes } from './routes/notifications.ts';
 import { registerTouchRoutes } from './routes/touches.ts';
 import { registerUserRoutes } from './routes/users.ts';
 
@@ -160,6 +161,7 @@ export async function buildServer(opts: ServerOptions): Promise<App> {
   registerReviewRoutes(app, opts.ctx);
   registerTouchRoutes(app, opts.ctx);
   registerDealRoutes(app, opts.ctx);
+  registerNotificationRoutes(app, opts.ctx);
   registerOpsRoutes(app, opts.ops?.run ?? null);
   return app;
 }
