@@ -213,3 +213,57 @@ export const nudgesOut = z.object({
     .array(z.unknown())
     .describe('Clients about to expire to the pool (filled by the expiry rules, C10)'),
 });
+
+// ---- weekly plans (C13) ----
+export const isoWeekString = z.string().regex(/^\d{4}-W\d{2}$/, 'an ISO week such as 2026-W48');
+export const planParams = z.object({ managerId: z.coerce.number().int().positive(), isoWeek: isoWeekString });
+export const planPutInput = z.object({
+  items: z
+    .array(z.object({ clientId: z.number().int().positive(), goal: z.string().trim().max(1000).default('') }))
+    .max(500),
+});
+export const planOut = z.object({
+  managerId: z.number(),
+  managerName: z.string(),
+  isoWeek: z.string(),
+  weekStart: isoDate,
+  weekEnd: isoDate,
+  createdAt: isoDateNullable,
+  updatedAt: isoDateNullable,
+  updatedBy: z.number().nullable(),
+  items: z.array(z.object({ clientId: z.number(), displayName: z.string(), goal: z.string() })),
+});
+export const planReportQuery = z.object({
+  week: isoWeekString.optional().describe('Default: this week'),
+  manager: z.union([z.literal('me'), z.coerce.number().int().positive()]).optional(),
+});
+export const planReportOut = z.object({
+  isoWeek: z.string(),
+  weekStart: isoDate,
+  weekEnd: isoDate,
+  managers: z.array(
+    z.object({
+      managerId: z.number(),
+      managerName: z.string(),
+      planned: z.number(),
+      touched: z.number(),
+      unplannedTouched: z.number(),
+      items: z.array(
+        z.object({
+          clientId: z.number(),
+          displayName: z.string(),
+          goal: z.string(),
+          touches: z.array(
+            z.object({
+              id: z.number(),
+              kind: z.string(),
+              direction: z.string(),
+              outcome: z.string().nullable(),
+              occurredAt: isoDate,
+            }),
+          ),
+        }),
+      ),
+    }),
+  ),
+});
