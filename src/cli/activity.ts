@@ -3,6 +3,8 @@ import { Option } from 'commander';
 import type { AppContext } from '../app/context.ts';
 import type { PublicUser } from '../app/use-cases/users.ts';
 import { logTouch } from '../app/use-cases/log-touch.ts';
+import { getPlan, planReport } from '../app/use-cases/plans.ts';
+import { isoWeekOf } from '../core/activity/iso-week.ts';
 import type { Outcome, RejectionCode } from '../core/outcome.ts';
 import { touchDirection, touchKind, touchOutcome } from '../contract/activity.ts';
 
@@ -80,5 +82,44 @@ export function registerActivityCommands(program: Command, kit: CliKit) {
               `touch #${t.id}: ${t.direction} ${t.kind}${t.outcome ? ` (${t.outcome})` : ''} on client ${t.clientId} by ${t.authorName} at ${t.occurredAt.toISOString()}`,
           );
         }),
+    );
+
+  const plan = program.command('plan').description('weekly plans (C13)');
+  plan
+    .command('show')
+    .description("a manager's plan for a week with what was done (plan vs fact)")
+    .requiredOption('--as <user>', 'the manager: id or e-mail')
+    .option('--week <isoWeek>', 'ISO week such as 2026-W48 (default: this week)')
+    .action((o: { as: string; week?: string }) =>
+      kit.withCtx(async (ctx) => {
+        const u = await kit.userRef(ctx, o.as, '--as');
+        const week = o.week ?? isoWeekOf(ctx.clock());
+        const p = await getPlan(ctx.db, u.id, week);
+        if (!p.ok && p.code === 'VALIDATION_FAILED')
+          kit.reject('VALIDATION_FAILED', {
+            issues: [{ path: '--week', message: 'not an ISO week such as 2026-W48' }],
+          });
+        const view = kit.unwrap(p);
+        const fact = kit.unwrap(await planReport(ctx.db, week, u.id));
+        const mine = fact.managers.find((m) => m.managerId === u.id);
+        const touchesOf = new Map((mine?.items ?? []).map((i) => [i.clientId, i.touches]));
+        kit.print({ plan: view, fact: mine ?? null }, () =>
+          [
+            `${view.managerName}, week ${week} (${view.weekStart.toISOString().slice(0, 10)} … ${new Date(view.weekEnd.getTime() - 1).toISOString().slice(0, 10)}): ${mine?.touched ?? 0} of ${view.items.length} planned clients touched${mine?.unplannedTouched ? `, ${mine.unplannedTouched} unplanned` : ''}`,
+            ...view.items.map((i) => {
+              const t = touchesOf.get(i.clientId) ?? [];
+              const done = t.length
+                ? t
+                    .map(
+                      (x) =>
+                        `${x.kind}${x.outcome ? ` (${x.outcome})` : ''} ${x.occurredAt.toISOString().slice(0, 10)}`,
+                    )
+                    .join(', ')
+                : 'not touched';
+              return `  [${t.length ? 'x' : ' '}] #${i.clientId} ${i.displayName}${i.goal ? ` — ${i.goal}` : ''}: ${done}`;
+            }),
+          ].join('\n'),
+        );
+      }),
     );
 }

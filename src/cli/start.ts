@@ -3,6 +3,7 @@ import { bootstrap } from '../app/bootstrap.ts';
 import { envConnectOptions, openRuntime } from '../app/compose.ts';
 import type { AppContext } from '../app/context.ts';
 import { parseSweepAt, startScheduler } from '../app/scheduler.ts';
+import { createSmtpMailer, startOutbox } from '../app/mailer.ts';
 import { loadDemo } from '../app/use-cases/load-demo.ts';
 import { buildServer } from '../http/server.ts';
 import { bufferIo, type CliIo } from './output.ts';
@@ -69,11 +70,21 @@ export async function startServer(o: StartOptions) {
     sweepAt: parseSweepAt(o.env.FAIRBASE_SWEEP_AT),
     log: (msg, data) => app.log.info(data ?? {}, msg),
   });
+  // E-mail for notifications (C15): the outbox sends pending rows after their transaction commits.
+  const stopOutbox = o.env.SMTP_URL
+    ? startOutbox(
+        ctx,
+        createSmtpMailer(o.env.SMTP_URL, o.env.SMTP_FROM ?? 'Fairbase <fairbase@localhost>'),
+        10_000,
+        { log: (m) => app.log.warn(m) },
+      )
+    : null;
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
     stopScheduler();
+    stopOutbox?.();
     await app.close();
     await rt.close();
     process.exit(0);

@@ -25,6 +25,9 @@ import { registerPolicyRoutes } from './routes/policy.ts';
 import { registerReviewRoutes } from './routes/review.ts';
 import { registerSweepRoutes } from './routes/sweep.ts';
 import { apiTokenFromRequest, registerTelephonyRoutes } from './routes/telephony.ts';
+import { registerDealRoutes } from './routes/deals.ts';
+import { registerNotificationRoutes } from './routes/notifications.ts';
+import { registerPlanRoutes } from './routes/plans.ts';
 import { registerTouchRoutes } from './routes/touches.ts';
 import { registerUserRoutes } from './routes/users.ts';
 
@@ -162,6 +165,9 @@ export async function buildServer(opts: ServerOptions): Promise<App> {
   registerSweepRoutes(app, opts.ctx);
   registerAnalyticsRoutes(app, opts.ctx);
   registerTouchRoutes(app, opts.ctx);
+  registerDealRoutes(app, opts.ctx);
+  registerNotificationRoutes(app, opts.ctx);
+  registerPlanRoutes(app, opts.ctx);
   registerOpsRoutes(app, opts.ops?.run ?? null);
   return app;
 }
