@@ -88,6 +88,12 @@ export async function reviewCaps(
           baseCount: r.baseCount,
           releaseDeadline: r.releaseDeadline?.toISOString() ?? null,
           surplus: Math.max(0, r.baseCount - r.effectiveCap),
+          title: `Лимит базы: ${r.oldCap} → ${r.effectiveCap}`,
+          text: r.releaseDeadline
+            ? `По результатам за ${p.resultCaps.windowDays} дн. лимит базы теперь ${r.effectiveCap}, а в базе ${r.baseCount}. ` +
+              `Освободите ${r.baseCount - r.effectiveCap} клиентов до ${r.releaseDeadline.toISOString().slice(0, 10)}; после этого ` +
+              'давно не тронутые клиенты вернутся в копилку автоматически (R-TIER-3).'
+            : `По результатам за ${p.resultCaps.windowDays} дн. лимит базы теперь ${r.effectiveCap} (R-TIER-1).`,
         };
         await tx.execute(
           sql`INSERT INTO notifications (user_id, kind, payload, created_at, dedupe_key)

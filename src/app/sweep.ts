@@ -57,8 +57,67 @@ export const SWEEP_ACTOR: Actor = { kind: 'system', job: 'sweep' };
 type Notice = { userId: number; kind: string; payload: Record<string, unknown>; dedupeKey: string | null };
 
 /** Notifications written by the sweep, in its transaction; a dedupe key makes a repeat a no-op. */
-async function insertNotices(tx: Tx, now: Date, notices: Notice[]): Promise<Set<string>> {
-  if (notices.length === 0) return new Set();
+const RU_DATE = new Intl.DateTimeFormat('ru-RU', {
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
+
+/**
+ * The human message of each notice (e-mail subject and body, the inbox line): Russian, the
+ * language of the team; the web UI may render its own text from `kind` and the payload instead.
+ */
+async function withTexts(tx: Tx, notices: Notice[]): Promise<Notice[]> {
+  const ids = [...new Set(notices.map((n) => Number(n.payload.clientId)).filter(Number.isInteger))];
+  if (ids.length === 0) return notices;
+  const names = new Map(
+    (
+      await rows<{ id: number; display_name: string }>(
+        tx,
+        sql`SELECT id, display_name FROM clients WHERE id IN (${sql.join(
+          ids.map((i) => sql`${i}`),
+          sql`, `,
+        )})`,
+      )
+    ).map((r) => [r.id, r.display_name]),
+  );
+  return notices.map((n) => {
+    const name = names.get(Number(n.payload.clientId)) ?? `#${String(n.payload.clientId)}`;
+    const p = n.payload;
+    if (n.kind === 'expiry_warning') {
+      const when = RU_DATE.format(new Date(String(p.expiresAt)));
+      return {
+        ...n,
+        payload: {
+          ...p,
+          clientName: name,
+          title: `«${name}» вернётся в копилку через ${String(p.daysBefore)} дн.`,
+          text: `Клиент «${name}» вернётся в копилку ${when}, если до этого не будет встречи или дозвона (правило ${p.rule ?? 'R-EXP-1'}).`,
+        },
+      };
+    }
+    const why =
+      p.reasonCode === 'CAP_SURPLUS_RELEASED'
+        ? 'база больше лимита после срока на освобождение (R-TIER-3)'
+        : p.reasonCode === 'EXPIRED_NO_ORDER'
+          ? 'нет выигранной сделки в срок после взятия (R-EXP-2)'
+          : 'нет встречи или дозвона в срок (R-EXP-1)';
+    return {
+      ...n,
+      payload: {
+        ...p,
+        clientName: name,
+        title: `«${name}» возвращён в копилку`,
+        text: `Клиент «${name}» возвращён в копилку: ${why}.`,
+      },
+    };
+  });
+}
+
+async function insertNotices(tx: Tx, now: Date, raw: Notice[]): Promise<Set<string>> {
+  if (raw.length === 0) return new Set();
+  const notices = await withTexts(tx, raw);
   const inserted = await rows<{ dedupe_key: string }>(
     tx,
     sql`INSERT INTO notifications (user_id, kind, payload, created_at, dedupe_key)
@@ -158,7 +217,13 @@ async function expireBatch(
         notices.push({
           userId: f.slot.ownerId,
           kind: 'expiry_warning',
-          payload: { clientId: f.slot.clientId, lineId: f.slot.lineId, daysBefore: w.daysBefore, expiresAt },
+          payload: {
+            clientId: f.slot.clientId,
+            lineId: f.slot.lineId,
+            daysBefore: w.daysBefore,
+            expiresAt,
+            rule: expiryOf(policy.policy, f).rule,
+          },
           dedupeKey: w.dedupeKey,
         });
       }

@@ -119,6 +119,13 @@ describe('the sweep (C10): warnings first, then expiry with ledger reasons', () 
     expect(await notifications(anna, 'expiry_warning')).toHaveLength(2);
     await sweep(54); // 6 days before: the 7-day warning
     expect((await notifications(anna, 'expiry_warning')).map((p) => p.daysBefore)).toEqual([14, 14, 7, 7]);
+    // The daily list shows them too, 6 days ahead.
+    const nudges = await call(env, anna, 'GET', '/api/nudges/daily');
+    expect(nudges.status).toBe(200);
+    expect(nudges.body.expiringSoon.map((x: any) => [x.clientId, x.daysLeft, x.rule])).toEqual([
+      [c.untouched, 6, 'R-EXP-1'],
+      [c.emailed, 6, 'R-EXP-1'],
+    ]);
   });
 
   it('a dry run reports the expiry but changes nothing', async () => {

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { isoWeekOf } from '../../core/activity/iso-week.ts';
 import { effectiveCap } from '../../core/ownership/decide.ts';
 import type { PolicyRef } from '../../core/ownership/types.ts';
 import type { Executor } from '../../db/connect.ts';
@@ -360,18 +361,4 @@ export async function trends(
     w.revenueKopecks += n(r.revenue);
   }
   return { lineId: f.lineId, managerId: f.managerId ?? null, weeks: weeks.slice(-f.weeks) };
-}
-
-/** ISO 8601 week name of a date (UTC), e.g. 2026-W48. */
-export function isoWeekOf(d: Date): string {
-  const t = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
-  const day = (t.getUTCDay() + 6) % 7;
-  t.setUTCDate(t.getUTCDate() - day + 3);
-  const firstThursday = new Date(Date.UTC(t.getUTCFullYear(), 0, 4));
-  const week =
-    1 +
-    Math.round(
-      ((t.getTime() - firstThursday.getTime()) / DAY - 3 + ((firstThursday.getUTCDay() + 6) % 7)) / 7,
-    );
-  return `${t.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
 }
