@@ -56,7 +56,19 @@ export async function buildWeb({ force = false, quiet = false } = {}) {
   }
   if (!quiet) console.log('Building the web UI (web/ → web/dist)…');
   const started = Date.now();
-  await vite.build({ configFile: join(web, 'vite.config.ts'), logLevel: quiet ? 'warn' : 'info' });
+  // A production bundle whoever calls (vitest sets NODE_ENV=test, which libraries read at build time).
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await vite.build({
+      configFile: join(web, 'vite.config.ts'),
+      mode: 'production',
+      logLevel: quiet ? 'warn' : 'info',
+    });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
   writeFileSync(stamp, hash);
   if (!quiet) console.log(`Web UI built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return { built: true };

@@ -142,8 +142,8 @@ export async function buildServer(opts: ServerOptions): Promise<App> {
     // The built web UI; hashed assets are immutable, index.html is always revalidated.
     await app.register(fastifyStatic, {
       root: webRoot,
-      wildcard: false,
-      index: false,
+      // wildcard: files are looked up per request, so a rebuild under a running server is served at once.
+      index: ['index.html'],
       setHeaders: (res, path) => {
         res.header(
           'cache-control',
@@ -155,7 +155,8 @@ export async function buildServer(opts: ServerOptions): Promise<App> {
   app.setNotFoundHandler((req, reply) => {
     // SPA fallback: any GET outside /api that is not a file is a screen of the web UI.
     const path = req.url.split('?')[0] ?? '';
-    if (webRoot && (req.method === 'GET' || req.method === 'HEAD') && !path.startsWith('/api')) {
+    const isScreen = !path.startsWith('/api') && !path.startsWith('/assets/');
+    if (webRoot && (req.method === 'GET' || req.method === 'HEAD') && isScreen) {
       return reply.header('cache-control', 'no-cache').sendFile('index.html');
     }
     return sendRejection(reply, 'NOT_FOUND', { entity: 'route', url: req.url });

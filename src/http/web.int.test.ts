@@ -40,6 +40,12 @@ describe('the web UI served by the API server', () => {
       const api = await app.inject({ method: 'GET', url: '/api/no-such-thing' });
       expect(api.statusCode).toBe(404);
       expect(api.json().error.code).toBe('NOT_FOUND');
+      // A missing asset (an old build's file) is a plain 404, not the page.
+      const gone = await app.inject({ method: 'GET', url: '/assets/app-old.js' });
+      expect(gone.statusCode).toBe(404);
+      // A file added after start (a rebuild under a running server) is served.
+      writeFileSync(join(webRoot, 'assets', 'app-new.js'), 'console.log(2)');
+      expect((await app.inject({ method: 'GET', url: '/assets/app-new.js' })).body).toBe('console.log(2)');
       const post = await app.inject({ method: 'POST', url: '/somewhere' });
       expect(post.statusCode).toBe(404);
     } finally {
@@ -67,5 +73,48 @@ describe('policy versions for the diff screen', () => {
     expect(now.body).toMatchObject({ version: put.body.version, policy: { caps: { defaultCap: 123 } } });
     const missing = await call(env, head, 'GET', '/api/policy/versions/999');
     expect(missing.status).toBe(404);
+  });
+});
+
+describe('changing one’s own password (profile screen)', () => {
+  it('needs the current password, keeps this session, ends the others', async () => {
+    const m = await addTestUser(env, 'manager');
+    const other = await call(env, null, 'POST', '/api/auth/login', {
+      email: m.email,
+      password: 'password-123',
+    });
+    expect(other.status).toBe(200);
+    const otherSession = { ...m, token: other.body.token as string };
+
+    const wrong = await call(env, m, 'POST', '/api/me/password', {
+      currentPassword: 'not-it',
+      newPassword: 'new-password-1',
+    });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body.error.code).toBe('INVALID_CREDENTIALS');
+    const short = await call(env, m, 'POST', '/api/me/password', {
+      currentPassword: 'password-123',
+      newPassword: 'x',
+    });
+    expect(short.status).toBe(400);
+    expect(short.body.error.details.issues[0].path).toBe('body.newPassword');
+
+    const ok = await call(env, m, 'POST', '/api/me/password', {
+      currentPassword: 'password-123',
+      newPassword: 'new-password-1',
+    });
+    expect(ok.status).toBe(200);
+    expect((await call(env, m, 'GET', '/api/me')).status).toBe(200);
+    expect((await call(env, otherSession, 'GET', '/api/me')).status).toBe(401);
+    const oldLogin = await call(env, null, 'POST', '/api/auth/login', {
+      email: m.email,
+      password: 'password-123',
+    });
+    expect(oldLogin.status).toBe(401);
+    const newLogin = await call(env, null, 'POST', '/api/auth/login', {
+      email: m.email,
+      password: 'new-password-1',
+    });
+    expect(newLogin.status).toBe(200);
   });
 });

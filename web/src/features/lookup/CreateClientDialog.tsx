@@ -232,8 +232,13 @@ export default function CreateClientDialog({
           />
           <ErrorAlert error={link.error} />
           <Form layout="vertical" style={{ marginTop: 12 }}>
-            <Form.Item label={t('create.forceReason')} required>
-              <Input.TextArea rows={2} value={forceReason} onChange={(e) => setForceReason(e.target.value)} />
+            <Form.Item label={t('create.forceReason')} required htmlFor="create-force-reason">
+              <Input.TextArea
+                id="create-force-reason"
+                rows={2}
+                value={forceReason}
+                onChange={(e) => setForceReason(e.target.value)}
+              />
             </Form.Item>
             <Space>
               <Button

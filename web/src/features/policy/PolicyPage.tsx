@@ -225,8 +225,8 @@ function PolicyEditor({ doc }: { doc: PolicyDoc }) {
             </Col>
           ))}
         </Row>
-        <Form.Item label={t('policy.note')}>
-          <Input value={note} onChange={(e) => setNote(e.target.value)} maxLength={500} />
+        <Form.Item label={t('policy.note')} htmlFor="policy-note">
+          <Input id="policy-note" value={note} onChange={(e) => setNote(e.target.value)} maxLength={500} />
         </Form.Item>
         {invalid ? (
           <Typography.Text type="danger" role="alert">
