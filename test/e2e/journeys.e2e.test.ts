@@ -82,7 +82,12 @@ describe('a manager’s day in the browser', () => {
     await expect.poll(() => page.getByRole('cell', { name: '—' }).count()).toBeGreaterThan(0);
     await shot(page, 'base');
 
+    const poolStarted = Date.now();
     await page.getByRole('link', { name: 'Копилка' }).click();
+    await page.getByRole('button', { name: 'Взять «Автосалон Лидер»' }).waitFor();
+    timings.push(
+      `«Копилка» click → pool rows rendered (its chunk loaded on demand): ${Date.now() - poolStarted} ms`,
+    );
     await page.getByRole('button', { name: 'Взять «Автосалон Лидер»' }).click();
     await page.getByText('«Автосалон Лидер» теперь в вашей базе').waitFor();
     await expect.poll(() => meter.getAttribute('aria-valuetext')).toBe('3 / 3');
@@ -188,6 +193,32 @@ describe('a head of sales', () => {
     await row.waitFor();
     expect(await row.innerText()).toMatch(/200\s+180/);
     await shot(page, 'policy');
+
+    // Transfer Юникс to Мария with a reason: the owner changes and the timeline says why.
+    await page.getByLabel('Кто владелец?').fill('Юникс');
+    // The option's title (the name also shows, highlighted, as the matched field).
+    await page.getByText('Юникс', { exact: true }).first().click();
+    await page.getByRole('heading', { name: 'Юникс' }).waitFor();
+    await page.getByRole('button', { name: 'Передать' }).click();
+    const transfer = page.getByRole('dialog', { name: 'Передать клиента менеджеру' });
+    await transfer.getByLabel('Кому').click();
+    await page.getByTitle(new RegExp(`^${MARIA.name}`)).click();
+    await transfer.getByLabel('Причина передачи').fill('Пётр в отпуске');
+    await transfer.getByRole('button', { name: 'Передать' }).click();
+    // Юникс is under claim protection: the server's «no» is shown with its date, then overridden.
+    await transfer
+      .getByRole('alert')
+      .filter({ hasText: /Клиент защищён до \d{2}\.\d{2}\.\d{4}/ })
+      .waitFor();
+    await transfer.getByLabel('Передать, несмотря на защиту').check();
+    await transfer.getByRole('button', { name: 'Передать' }).click();
+    await page
+      .getByRole('table', { name: 'Владельцы по направлениям' })
+      .getByRole('cell', { name: MARIA.name })
+      .waitFor();
+    const history = page.getByRole('region', { name: 'История' });
+    await history.getByText('Передан руководителем').waitFor();
+    expect(await history.innerText()).toContain('Пётр в отпуске');
 
     await page.getByRole('link', { name: 'Проверка базы' }).click();
     await page.getByRole('heading', { name: 'Проверка базы' }).waitFor();

@@ -3,6 +3,7 @@ import {
   App,
   Button,
   Card,
+  Checkbox,
   Descriptions,
   Form,
   Input,
@@ -26,15 +27,8 @@ import { EmptyState, ErrorAlert, Loading } from '../../ui/states.tsx';
 import { useDebounced } from '../../ui/useDebounced.ts';
 import { SwapDialog } from '../pool/SwapDialog.tsx';
 import { ApiError } from '../../api/client.ts';
+import { useManagers } from './api.ts';
 import { describeEvent, managerNames } from './events.ts';
-
-export function useManagers() {
-  return useQuery({
-    queryKey: ['managers'],
-    queryFn: () => get<{ items: Manager[] }>('/api/managers'),
-    staleTime: 60_000,
-  });
-}
 
 export default function ClientPage() {
   const { t } = useTranslation();
@@ -340,10 +334,11 @@ function TransferDialog({
 }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
-  const [form] = Form.useForm<{ toManagerId: number; reason: string; overrideProtection: boolean }>();
+  type Values = { toManagerId: number; reason: string; overrideProtection?: boolean };
+  const [form] = Form.useForm<Values>();
   const go = useMutation({
-    mutationFn: (v: { toManagerId: number; reason: string }) =>
-      post(`/api/clients/${card.id}/transfer`, { ...v, overrideProtection: true }),
+    mutationFn: (v: Values) =>
+      post(`/api/clients/${card.id}/transfer`, { ...v, overrideProtection: v.overrideProtection === true }),
     onSuccess: async () => {
       await qc.invalidateQueries({ queryKey: ['client', card.id] });
       await qc.invalidateQueries({ queryKey: ['base'] });
@@ -384,6 +379,9 @@ function TransferDialog({
           ]}
         >
           <Input.TextArea rows={3} />
+        </Form.Item>
+        <Form.Item name="overrideProtection" valuePropName="checked">
+          <Checkbox>{t('client.overrideProtection')}</Checkbox>
         </Form.Item>
       </Form>
       <ErrorAlert error={go.error} />

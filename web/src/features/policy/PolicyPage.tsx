@@ -22,7 +22,7 @@ import { get, put } from '../../api/client.ts';
 import type { Page, PolicyDoc, PolicyVersion } from '../../api/types.ts';
 import { fmtDateTime } from '../../ui/format.ts';
 import { EmptyState, ErrorAlert, Loading } from '../../ui/states.tsx';
-import { useManagers } from '../client/ClientPage.tsx';
+import { useManagers } from '../client/api.ts';
 
 type Field = { name: string[]; kind: 'int' | 'bool' | 'select'; options?: string[] };
 /** The main fields, grouped as a head of sales thinks of them; the rest of the document is kept as it is. */
