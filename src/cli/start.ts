@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { bootstrap } from '../app/bootstrap.ts';
 import { envConnectOptions, openRuntime } from '../app/compose.ts';
 import type { AppContext } from '../app/context.ts';
@@ -56,6 +58,7 @@ export async function startServer(o: StartOptions) {
           },
         }
       : null,
+    webRoot: builtWebRoot(),
   });
   await app.listen({ port: o.port, host: o.host });
   const addr = app.server.address();
@@ -92,4 +95,10 @@ export async function startServer(o: StartOptions) {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   return { app, url, stop };
+}
+
+/** The built web UI (`npm start` builds it first, see bin/build-web.mjs); null when it was never built. */
+function builtWebRoot(): string | null {
+  const dir = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+  return existsSync(`${dir}index.html`) ? dir : null;
 }
