@@ -48,6 +48,8 @@ export type SweepReport = {
   expired: SweepItem[];
   warned: { clientId: number; lineId: number; ownerId: number; daysBefore: number; expiresAt: string }[];
   surplusReleased: SweepItem[];
+  /** Reminders sent to heads about disputes past their deadline (R-DISP-6). */
+  disputeReminders: number;
   /** false when another instance was running the sweep; nothing was done. */
   ran: boolean;
 };
@@ -83,6 +85,7 @@ async function withTexts(tx: Tx, notices: Notice[]): Promise<Notice[]> {
     ).map((r) => [r.id, r.display_name]),
   );
   return notices.map((n) => {
+    if (n.kind !== 'expiry_warning' && n.kind !== 'client_expired') return n;
     const name = names.get(Number(n.payload.clientId)) ?? `#${String(n.payload.clientId)}`;
     const p = n.payload;
     if (n.kind === 'expiry_warning') {
@@ -328,6 +331,36 @@ async function releaseSurplus(
   }
 }
 
+/** R-DISP-6: open disputes past their deadline remind every active head, once per dispute. */
+async function remindOverdueDisputes(ctx: AppContext, now: Date): Promise<number> {
+  return ctx.db.transaction(async (tx) => {
+    const due = await rows<{ id: number; client_id: number; name: string; deadline_at: Date | string }>(
+      tx,
+      sql`SELECT d.id, d.client_id, c.display_name AS name, d.deadline_at FROM disputes d JOIN clients c ON c.id = d.client_id
+          WHERE d.status = 'open' AND d.deadline_at <= ${now.toISOString()} ORDER BY d.id`,
+    );
+    if (due.length === 0) return 0;
+    const heads = await rows<{ id: number }>(
+      tx,
+      sql`SELECT id FROM users WHERE role = 'head' AND status = 'active'`,
+    );
+    const notices: Notice[] = due.flatMap((d) =>
+      heads.map((h) => ({
+        userId: h.id,
+        kind: 'dispute_overdue',
+        payload: {
+          disputeId: d.id,
+          clientId: d.client_id,
+          title: `Спор о «${d.name}» ждёт решения`,
+          text: `Срок решения спора о клиенте «${d.name}» истёк ${new Date(d.deadline_at).toISOString().slice(0, 10)}.`,
+        },
+        dedupeKey: `dispute-overdue:${d.id}`,
+      })),
+    );
+    return (await insertNotices(tx, now, notices)).size;
+  });
+}
+
 /** Run the sweep once. With another instance sweeping right now, returns `ran: false` at once. */
 export async function runSweep(ctx: AppContext, opts: SweepOptions = {}): Promise<SweepReport> {
   const now = opts.now ?? ctx.clock();
@@ -341,6 +374,7 @@ export async function runSweep(ctx: AppContext, opts: SweepOptions = {}): Promis
     expired: [],
     warned: [],
     surplusReleased: [],
+    disputeReminders: 0,
     ran: true,
   };
   const out = await withJobLock(ctx.db, ctx.dbKind, JOB_LOCKS.sweep, async () => {
@@ -355,6 +389,7 @@ export async function runSweep(ctx: AppContext, opts: SweepOptions = {}): Promis
       });
     }
     await releaseSurplus(ctx, policy, now, report, opts);
+    if (!report.dryRun) report.disputeReminders = await remindOverdueDisputes(ctx, now);
     return report;
   });
   if (!out.ran) return { ...report, ran: false };

@@ -150,6 +150,13 @@ export const dealEventOut = z.object({
   lostAt: isoDate.optional(),
   ownerIds: z.array(z.number()).optional().describe("DealWon: owners of the client in the deal's line"),
   byNonOwner: z.boolean().optional().describe("DealWon: the deal's manager does not own the client"),
+  disputeId: z
+    .number()
+    .nullable()
+    .optional()
+    .describe(
+      'DealWon by a non-owner: the dispute it opened (C11), already resolved when the policy settles it',
+    ),
 });
 export const dealChangedOut = z.object({ deal: dealOut, events: z.array(dealEventOut) });
 export const dealListQuery = z.object({

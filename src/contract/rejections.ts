@@ -211,6 +211,18 @@ export const rejectionTable = {
     messageKey: 'errors.NOT_PLAN_OWNER',
     message: () => 'A manager edits only their own weekly plan',
   },
+  DISPUTE_ALREADY_OPEN: {
+    status: 409,
+    exit: 48,
+    messageKey: 'errors.DISPUTE_ALREADY_OPEN',
+    message: () => 'A dispute about this client in this line is already open; it is settled first',
+  },
+  DISPUTE_CLOSED: {
+    status: 409,
+    exit: 49,
+    messageKey: 'errors.DISPUTE_CLOSED',
+    message: (d) => `The dispute is already resolved (${String(d.resolution)})`,
+  },
 } satisfies Record<RejectionCode, Entry>;
 
 function issuesText(d: Record<string, unknown>): string {

@@ -40,6 +40,7 @@ export const sweepOut = z.object({
     }),
   ),
   surplusReleased: z.array(sweepItem),
+  disputeReminders: z.number(),
 });
 
 export const extendInput = z.object({

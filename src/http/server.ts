@@ -17,6 +17,7 @@ import { type RouteAccess, sessionToken } from './auth.ts';
 import { sendRejection } from './reply.ts';
 import { registerAnalyticsRoutes } from './routes/analytics.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
+import { registerDisputeRoutes } from './routes/disputes.ts';
 import { registerClientRoutes } from './routes/clients.ts';
 import { registerIdentityRoutes } from './routes/identity.ts';
 import { registerLedgerRoutes } from './routes/ledger.ts';
@@ -188,6 +189,7 @@ export async function buildServer(opts: ServerOptions): Promise<App> {
   registerReviewRoutes(app, opts.ctx);
   registerSweepRoutes(app, opts.ctx);
   registerAnalyticsRoutes(app, opts.ctx);
+  registerDisputeRoutes(app, opts.ctx);
   registerTouchRoutes(app, opts.ctx);
   registerDealRoutes(app, opts.ctx);
   registerNotificationRoutes(app, opts.ctx);

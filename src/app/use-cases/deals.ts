@@ -7,6 +7,7 @@ import { rows } from '../../db/raw.ts';
 import type { AppContext } from '../context.ts';
 import { type DealView, getDeal } from '../queries/deals.ts';
 import { inTransaction } from '../tx.ts';
+import { openDispute } from '../disputes.ts';
 import { loadRules } from './ownership-support.ts';
 
 type Actor = { kind: 'user'; id: number; role: Role };
@@ -17,7 +18,11 @@ type Actor = { kind: 'user'; id: number; role: Role };
  */
 export type DealChangeEvent =
   | Exclude<DealEvent, { type: 'DealWon' }>
-  | (Extract<DealEvent, { type: 'DealWon' }> & { ownerIds: number[]; byNonOwner: boolean });
+  | (Extract<DealEvent, { type: 'DealWon' }> & {
+      ownerIds: number[];
+      byNonOwner: boolean;
+      disputeId: number | null;
+    });
 export type DealChanged = { deal: DealView; events: DealChangeEvent[] };
 
 export type DealInput = DealPatch & { lineId?: number };
@@ -53,7 +58,7 @@ export async function createDeal(
           RETURNING id`,
     );
     const deal = (await getDeal(tx, row!.id))!;
-    return ok({ deal, events: await withOwners(tx, deal, decision.events) });
+    return ok({ deal, events: await withOwners(tx, deal, decision.events, now) });
   });
 }
 
@@ -87,7 +92,7 @@ export async function updateDeal(
           WHERE id = ${cmd.dealId}`,
     );
     const deal = (await getDeal(tx, cmd.dealId))!;
-    return ok({ deal, events: await withOwners(tx, deal, decision.events) });
+    return ok({ deal, events: await withOwners(tx, deal, decision.events, now) });
   });
 }
 
@@ -146,9 +151,20 @@ async function checkRefs(tx: Tx, clientId: number, input: DealInput): Promise<Ou
   return ok(true);
 }
 
-async function withOwners(tx: Tx, deal: DealView, events: DealEvent[]): Promise<DealChangeEvent[]> {
+/**
+ * After a deal change: a won deal gets its default credit (R-CREDIT-3: all to the manager who closed
+ * it) and, when that manager does not own the client, opens a dispute (R-DISP-1) that the policy may
+ * settle at once; a reopened deal loses its credit until it is won again.
+ */
+async function withOwners(
+  tx: Tx,
+  deal: DealView,
+  events: DealEvent[],
+  now: Date,
+): Promise<DealChangeEvent[]> {
   const out: DealChangeEvent[] = [];
   for (const e of events) {
+    if (e.type === 'DealReopened') await tx.execute(sql`DELETE FROM deal_credits WHERE deal_id = ${deal.id}`);
     if (e.type !== 'DealWon') {
       out.push(e);
       continue;
@@ -158,7 +174,27 @@ async function withOwners(tx: Tx, deal: DealView, events: DealEvent[]): Promise<
       sql`SELECT owner_id FROM ownership WHERE client_id = ${deal.clientId} AND line_id = ${deal.lineId} AND owner_id IS NOT NULL`,
     );
     const ownerIds = owners.map((o) => o.owner_id);
-    out.push({ ...e, ownerIds, byNonOwner: ownerIds.length > 0 && !ownerIds.includes(deal.managerId) });
+    const byNonOwner = ownerIds.length > 0 && !ownerIds.includes(deal.managerId);
+    await tx.execute(
+      sql`INSERT INTO deal_credits (deal_id, manager_id, role, share_bps, source, set_at)
+          SELECT ${deal.id}, ${deal.managerId}, 'closer', 10000, 'default', ${now.toISOString()}
+          WHERE NOT EXISTS (SELECT 1 FROM deal_credits WHERE deal_id = ${deal.id})`,
+    );
+    let disputeId: number | null = null;
+    const rules = await loadRules(tx, deal.lineId);
+    if (byNonOwner && rules.ok && rules.value.policy.policy.disputes.openOnWonDeal) {
+      disputeId = await openDispute(tx, {
+        now,
+        policy: rules.value.policy,
+        clientId: deal.clientId,
+        lineId: deal.lineId,
+        ownerId: ownerIds[0]!,
+        claimantId: deal.managerId,
+        trigger: 'won_deal',
+        dealId: deal.id,
+      });
+    }
+    out.push({ ...e, ownerIds, byNonOwner, disputeId });
   }
   return out;
 }

@@ -12,6 +12,7 @@ import type { Tx } from '../../db/connect.ts';
 import { rows } from '../../db/raw.ts';
 import type { AppContext } from '../context.ts';
 import { notify } from '../notifications.ts';
+import { openDispute } from '../disputes.ts';
 import { getTouch, type TouchView } from '../queries/touches.ts';
 import { inTransaction } from '../tx.ts';
 import { loadRules } from './ownership-support.ts';
@@ -68,9 +69,9 @@ export async function logTouch(
     const { policy } = rules.value;
     // A touch without a line concerns every line; single-owner mode also looks at every line.
     const lineScope = cmd.lineId == null ? sql`` : sql`AND line_id IN ${inList(rules.value.lineIds)}`;
-    const owners = await rows<{ owner_id: number | null }>(
+    const owners = await rows<{ owner_id: number | null; line_id: number }>(
       tx,
-      sql`SELECT owner_id FROM ownership WHERE client_id = ${cmd.clientId} ${lineScope}`,
+      sql`SELECT owner_id, line_id FROM ownership WHERE client_id = ${cmd.clientId} ${lineScope} ORDER BY line_id`,
     );
     let contact: { id: number; doNotContact: boolean } | null = null;
     if (cmd.contactId != null) {
@@ -133,6 +134,21 @@ export async function logTouch(
         kind: touch.kind,
         occurredAt: occurredAt.toISOString(),
       });
+    // R-DISP-1: a meeting held by a non-owner opens a dispute where the policy says so (one per line).
+    if (cmd.outcome === 'meeting_held' && policy.policy.disputes.openOnMeeting) {
+      for (const o of owners) {
+        if (o.owner_id === null || o.owner_id === cmd.actor.id) continue;
+        await openDispute(tx, {
+          now,
+          policy,
+          clientId: cmd.clientId,
+          lineId: o.line_id,
+          ownerId: o.owner_id,
+          claimantId: cmd.actor.id,
+          trigger: 'meeting',
+        });
+      }
+    }
     return ok({ touch, warnings });
   });
 }

@@ -15,15 +15,18 @@ import { rows } from '../../db/raw.ts';
  * begin, rules, lock manager, lock slots, base facts, write, commit (see bench/).
  */
 
-const parsedPolicies = new Map<number, Policy>();
+const parsedPolicies = new Map<string, Policy>();
 
 function parsePolicy(version: number, doc: unknown): Policy {
-  let p = parsedPolicies.get(version);
+  // Keyed by the document too: one process may serve several databases (tests, tools) whose
+  // version numbers coincide. Stringifying is far cheaper than the schema parse it saves.
+  const key = `${version}:${JSON.stringify(doc)}`;
+  let p = parsedPolicies.get(key);
   if (!p) {
     p = policySchema.parse(doc);
     // Versions are immutable rows, so a parsed version can be kept; bounded in case of many edits.
     if (parsedPolicies.size > 100) parsedPolicies.clear();
-    parsedPolicies.set(version, p);
+    parsedPolicies.set(key, p);
   }
   return p;
 }
@@ -155,7 +158,10 @@ export async function applyEvents(tx: Tx, events: OwnershipEvent[]): Promise<{ i
             e.type === 'ExpiryExtended'
               ? // R-EXP-4: the owner and their "since" stay; only the extension date changes.
                 sql`extended_until = ${String(e.details.until)}::timestamptz`
-              : sql`owner_id = ${e.toManagerId}, since = ${e.occurredAt.toISOString()}, extended_until = NULL`
+              : e.fromManagerId !== null && e.fromManagerId === e.toManagerId
+                ? // A decision that keeps the owner (a dispute kept, R-DISP-7): "since" and any extension stay.
+                  sql`owner_id = ${e.toManagerId}`
+                : sql`owner_id = ${e.toManagerId}, since = ${e.occurredAt.toISOString()}, extended_until = NULL`
           },
                  protected_until = ${e.protectedUntil?.toISOString() ?? null}, last_reason = ${e.reasonCode},
                  last_event_id = (SELECT id FROM ev)

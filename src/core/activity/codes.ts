@@ -1,4 +1,4 @@
-/** Rule "no"s of touches, one voice, deals and weekly plans (C8, C9, C13, C16); rows in src/contract/rejections.ts. */
+/** Rule "no"s of touches, one voice, deals, weekly plans and disputes (C8, C9, C11, C13, C16); rows in src/contract/rejections.ts. */
 export const activityRejectionCodes = [
   'DO_NOT_CONTACT',
   'NON_OWNER_OUTREACH_BLOCKED',
@@ -8,5 +8,8 @@ export const activityRejectionCodes = [
   'PLAN_WEEK_CLOSED',
   'PLAN_CLIENT_NOT_AVAILABLE',
   'NOT_PLAN_OWNER',
+  // Disputes (C11)
+  'DISPUTE_ALREADY_OPEN',
+  'DISPUTE_CLOSED',
 ] as const;
 export type ActivityRejectionCode = (typeof activityRejectionCodes)[number];

@@ -54,7 +54,9 @@ export type ReasonCode =
   | 'EXPIRED_NO_TOUCH'
   | 'EXPIRED_NO_ORDER'
   | 'CAP_SURPLUS_RELEASED'
-  | 'EXTENDED_BY_HEAD';
+  | 'EXTENDED_BY_HEAD'
+  | 'DISPUTE_TRANSFER'
+  | 'DISPUTE_KEPT';
 
 export type OwnershipEvent = {
   type: OwnershipEventType;

@@ -60,7 +60,11 @@ describe('presets (R-POL-1)', () => {
     expect(p.resultCaps.releaseDeadlineDays).toBe(14);
     expect(p.contact).toEqual({ cooldownDays: 3, nonOwnerOutreach: 'warn' });
     expect(p.resultCaps.enabled).toBe(false);
-    expect(p.disputes.autoTransferIfOwnerIdleDays).toBe(0);
+    expect(p.disputes).toMatchObject({
+      autoTransferIfOwnerIdleDays: 30,
+      planWeeks: 4,
+      decisionDeadlineDays: 3,
+    });
     expect(p.splits.defaultPreset).toBe('by_contribution');
   });
 
@@ -126,11 +130,11 @@ describe('presets (R-POL-1)', () => {
         competition: 2,
       },
       {
-        name: 'an idle owner loses a dispute automatically only in competition',
-        pick: (p: Policy) => p.disputes.autoTransferIfOwnerIdleDays,
-        team: 0,
-        balanced: 0,
-        competition: 21,
+        name: 'disputes resolve themselves: team keeps with the owner, balanced asks if the owner was idle, competition gives to the closer',
+        pick: (p: Policy) => p.disputes.autoResolution,
+        team: 'owner_keeps',
+        balanced: 'idle_owner_loses',
+        competition: 'closer_wins',
       },
       {
         name: 'result-based caps are on only in competition',

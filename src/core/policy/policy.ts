@@ -104,8 +104,20 @@ export const policySchema = z.object({
   disputes: z.object({
     openOnWonDeal: z.boolean(),
     openOnMeeting: z.boolean(),
-    /** An owner with no touch in this many days before the claimant's first touch loses automatically. */
+    /**
+     * How a dispute opened by a non-owner's won deal or meeting resolves itself (R-DISP-3):
+     * head_decides (never automatically), owner_keeps (the client stays, credit split),
+     * idle_owner_loses (an idle owner loses the client, an active one keeps it with a split),
+     * closer_wins (the client and the whole credit go to the claimant). A default so stored versions parse.
+     */
+    autoResolution: z
+      .enum(['head_decides', 'owner_keeps', 'idle_owner_loses', 'closer_wins'])
+      .default('head_decides'),
+    /** idle_owner_loses: the owner is idle with no qualifying touch in this many days… */
     autoTransferIfOwnerIdleDays: z.number().int().min(0).max(3650),
+    /** …and the client in none of the owner's weekly plans for this many weeks. */
+    planWeeks: z.number().int().min(0).max(52).default(4),
+    /** Working days (Mon–Fri) a head has to decide an open dispute; reminders after it. */
     decisionDeadlineDays: z.number().int().min(1).max(90),
   }),
   splits: z.object({
@@ -149,8 +161,10 @@ const base: Policy = {
   disputes: {
     openOnWonDeal: true,
     openOnMeeting: false,
-    autoTransferIfOwnerIdleDays: 0,
-    decisionDeadlineDays: 7,
+    autoResolution: 'idle_owner_loses',
+    autoTransferIfOwnerIdleDays: 30,
+    planWeeks: 4,
+    decisionDeadlineDays: 3,
   },
   splits: { defaultPreset: 'by_contribution', byContribution: { originator: 30, closer: 60, helper: 10 } },
   identity: defaultIdentityRules,
@@ -181,7 +195,7 @@ export const presets: Readonly<Record<PresetName, Policy>> = {
     reclaimCooldownDays: 7,
     expiry: { ...base.expiry, noTouchDays: 90, noOrderDays: 120 },
     contact: { cooldownDays: 5, nonOwnerOutreach: 'block' },
-    disputes: { ...base.disputes, openOnMeeting: true },
+    disputes: { ...base.disputes, openOnMeeting: true, autoResolution: 'owner_keeps' },
     splits: { defaultPreset: 'by_contribution', byContribution: { originator: 40, closer: 50, helper: 10 } },
   },
   balanced: base,
@@ -194,7 +208,12 @@ export const presets: Readonly<Record<PresetName, Policy>> = {
     resultCaps: { ...base.resultCaps, enabled: true },
     expiry: { ...base.expiry, noTouchDays: 30, noOrderDays: 60, warnDaysBefore: [5, 1] },
     contact: { cooldownDays: 2, nonOwnerOutreach: 'allow' },
-    disputes: { ...base.disputes, openOnMeeting: true, autoTransferIfOwnerIdleDays: 21 },
+    disputes: {
+      ...base.disputes,
+      openOnMeeting: true,
+      autoResolution: 'closer_wins',
+      autoTransferIfOwnerIdleDays: 21,
+    },
     splits: { defaultPreset: 'by_contribution', byContribution: { originator: 20, closer: 75, helper: 5 } },
   },
 };

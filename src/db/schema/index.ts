@@ -9,3 +9,4 @@ export * from './deals.ts';
 export * from './plans.ts';
 export * from './notifications.ts';
 export * from './jobs.ts';
+export * from './disputes.ts';
