@@ -5,7 +5,8 @@ export default defineConfig({
   test: {
     include: ['test/e2e/**/*.e2e.test.ts'],
     testTimeout: 90_000,
-    hookTimeout: 180_000,
+    // Building the UI and loading 100,000 clients take minutes on a busy 2-core machine.
+    hookTimeout: 420_000,
     pool: 'forks',
     fileParallelism: false,
   },

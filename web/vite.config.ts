@@ -11,6 +11,10 @@ export default defineConfig({
     emptyOutDir: true,
     chunkSizeWarningLimit: 1500,
     rollupOptions: {
+      // zod's sources carry comments Rollup cannot place; harmless, and noise in every build.
+      onwarn: (warning, warn) => {
+        if (warning.code !== 'INVALID_ANNOTATION') warn(warning);
+      },
       output: {
         // React and the data layer in stable vendor chunks; the rest (antd components, zod, echarts)
         // is split by Rollup along the screens that use it: each screen is its own chunk (React.lazy).

@@ -16,6 +16,7 @@ import {
   Typography,
 } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { type Policy, type PresetName, policySchema, presets } from '../../../../src/core/policy/policy.ts';
 import { get, put } from '../../api/client.ts';
@@ -95,6 +96,18 @@ export function flatten(o: unknown, prefix = ''): Map<string, string> {
       for (const [p, x] of flatten(v, prefix ? `${prefix}.${k}` : k)) out.set(p, x);
   } else out.set(prefix, JSON.stringify(o));
   return out;
+}
+
+/** A stored value in words: yes/no, the option or preset names, lists with commas. */
+function showValue(t: TFunction, raw: string | undefined): string {
+  if (raw === undefined) return '—';
+  const v: unknown = JSON.parse(raw);
+  if (typeof v === 'boolean') return v ? t('common.yes') : t('common.no');
+  if (typeof v === 'string')
+    return t(`policy.option.${v}`, { defaultValue: t(`policy.preset.${v}`, { defaultValue: v }) });
+  if (Array.isArray(v))
+    return v.map((x) => (typeof x === 'object' ? JSON.stringify(x) : String(x))).join(', ');
+  return String(v);
 }
 
 export default function PolicyPage() {
@@ -274,8 +287,8 @@ function Versions({ latest }: { latest: number }) {
     const keys = [...new Set([...fa.keys(), ...fb.keys()])].sort();
     return keys
       .filter((k) => fa.get(k) !== fb.get(k))
-      .map((k) => ({ key: k, a: fa.get(k) ?? '—', b: fb.get(k) ?? '—' }));
-  }, [va.data, vb.data]);
+      .map((k) => ({ key: k, a: showValue(t, fa.get(k)), b: showValue(t, fb.get(k)) }));
+  }, [va.data, vb.data, t]);
   const options = (versions.data?.items ?? []).map((v) => ({ value: v.version, label: `v${v.version}` }));
   return (
     <Card title={t('policy.versions')}>
