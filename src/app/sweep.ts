@@ -14,6 +14,7 @@ import { JOB_LOCKS, withJobLock } from '../db/job-lock.ts';
 import type { Tx } from '../db/connect.ts';
 import { rows } from '../db/raw.ts';
 import type { AppContext } from './context.ts';
+import { returnFromLeave } from './handover.ts';
 import { expiresAtSql, type FactRow, factsOf, factColumns, toFacts } from './expiry-facts.ts';
 import { applyEventsBatch, loadRules, lockManager, lockSlots } from './use-cases/ownership-support.ts';
 
@@ -50,6 +51,8 @@ export type SweepReport = {
   surplusReleased: SweepItem[];
   /** Reminders sent to heads about disputes past their deadline (R-DISP-6). */
   disputeReminders: number;
+  /** Clients returned to managers back from leave (R-HAND-4). */
+  handoverReturns: number;
   /** false when another instance was running the sweep; nothing was done. */
   ran: boolean;
 };
@@ -375,6 +378,7 @@ export async function runSweep(ctx: AppContext, opts: SweepOptions = {}): Promis
     warned: [],
     surplusReleased: [],
     disputeReminders: 0,
+    handoverReturns: 0,
     ran: true,
   };
   const out = await withJobLock(ctx.db, ctx.dbKind, JOB_LOCKS.sweep, async () => {
@@ -389,7 +393,10 @@ export async function runSweep(ctx: AppContext, opts: SweepOptions = {}): Promis
       });
     }
     await releaseSurplus(ctx, policy, now, report, opts);
-    if (!report.dryRun) report.disputeReminders = await remindOverdueDisputes(ctx, now);
+    if (!report.dryRun) {
+      report.disputeReminders = await remindOverdueDisputes(ctx, now);
+      report.handoverReturns = await returnFromLeave(ctx, now);
+    }
     return report;
   });
   if (!out.ran) return { ...report, ran: false };

@@ -41,6 +41,7 @@ export const sweepOut = z.object({
   ),
   surplusReleased: z.array(sweepItem),
   disputeReminders: z.number(),
+  handoverReturns: z.number(),
 });
 
 export const extendInput = z.object({
@@ -211,4 +212,61 @@ export const trendsOut = z.object({
       revenueKopecks: z.number(),
     }),
   ),
+});
+
+export const handoverInput = z
+  .object({
+    managerId: z.number().int().positive(),
+    kind: z.enum(['left', 'on_leave']),
+    returnAt: z.coerce.date({ error: 'an ISO date is required' }).optional(),
+    strategy: z.enum(['manual', 'round_robin', 'by_results']).default('round_robin'),
+    receivers: z.array(z.number().int().positive()).min(1).max(500).optional(),
+    assignments: z
+      .array(z.object({ clientId: z.number().int().positive(), toManagerId: z.number().int().positive() }))
+      .max(100_000)
+      .optional(),
+    /** false (default): preview only; true: apply. */
+    apply: z.boolean().default(false),
+  })
+  .refine((h) => h.strategy !== 'manual' || h.assignments !== undefined, {
+    message: 'a manual handover needs assignments',
+    path: ['assignments'],
+  });
+
+const planItem = z.object({
+  clientId: z.number(),
+  lineId: z.number(),
+  displayName: z.string(),
+  toManagerId: z.number().nullable(),
+  key: z.boolean(),
+  overCap: z.boolean(),
+});
+const receiverOut = z.object({
+  id: z.number(),
+  name: z.string(),
+  cap: z.number(),
+  base: z.number(),
+  revenueKopecks: z.number(),
+  receiving: z.number(),
+  newBase: z.number(),
+  overCap: z.boolean(),
+});
+
+export const handoverPlanOut = z.object({
+  handoverId: z.number().nullable(),
+  plan: z.object({ items: z.array(planItem), receivers: z.array(receiverOut), toPool: z.number() }),
+});
+
+const side = z.object({ revenueKopecks: z.number(), touches: z.number() });
+export const handoverOut = z.object({
+  id: z.number(),
+  managerId: z.number(),
+  kind: z.enum(['left', 'on_leave']),
+  strategy: z.enum(['manual', 'round_robin', 'by_results']),
+  returnAt: isoNullable,
+  status: z.enum(['applied', 'returned']),
+  createdAt: isoDate,
+  returnedAt: isoNullable,
+  receivers: z.array(receiverOut),
+  items: z.array(planItem.extend({ before: side, after: side })),
 });

@@ -56,7 +56,10 @@ export type ReasonCode =
   | 'CAP_SURPLUS_RELEASED'
   | 'EXTENDED_BY_HEAD'
   | 'DISPUTE_TRANSFER'
-  | 'DISPUTE_KEPT';
+  | 'DISPUTE_KEPT'
+  | 'HANDOVER'
+  | 'HANDOVER_TO_POOL'
+  | 'HANDOVER_RETURN';
 
 export type OwnershipEvent = {
   type: OwnershipEventType;

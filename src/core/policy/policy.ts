@@ -124,6 +124,17 @@ export const policySchema = z.object({
     defaultPreset: z.enum(['owner_takes_all', 'half_half', 'by_contribution']),
     byContribution: splitSchema,
   }),
+  /** Handover of a base (C17); a default so that stored versions still parse. */
+  handover: z
+    .object({
+      /** Days a receiver's new clients are protected (R-HAND-3). */
+      protectionDays: z.number().int().min(0).max(365),
+      /** How many top clients by revenue (last 90 days) count as key clients (R-HAND-2). */
+      keyTop: z.number().int().min(0).max(1000),
+      /** Leave cover: clients on which the cover won an order stay with the cover at the return (R-HAND-4). */
+      keepIfCoverClosedOrder: z.boolean(),
+    })
+    .default({ protectionDays: 30, keyTop: 10, keepIfCoverClosedOrder: true }),
   /** Duplicate detection (C2); a default so that policy versions stored before it still parse. */
   identity: identitySchema.default(defaultIdentityRules),
 });
@@ -167,6 +178,7 @@ const base: Policy = {
     decisionDeadlineDays: 3,
   },
   splits: { defaultPreset: 'by_contribution', byContribution: { originator: 30, closer: 60, helper: 10 } },
+  handover: { protectionDays: 30, keyTop: 10, keepIfCoverClosedOrder: true },
   identity: defaultIdentityRules,
 };
 

@@ -10,3 +10,4 @@ export * from './plans.ts';
 export * from './notifications.ts';
 export * from './jobs.ts';
 export * from './disputes.ts';
+export * from './handovers.ts';

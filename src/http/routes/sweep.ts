@@ -5,6 +5,7 @@ import type { AppContext } from '../../app/context.ts';
 import { activePolicy } from '../../app/policy-store.ts';
 import { listExpiry } from '../../app/queries/expiry.ts';
 import { runSweep } from '../../app/sweep.ts';
+import { getHandover, handover } from '../../app/handover.ts';
 import { extendExpiry } from '../../app/use-cases/extend-expiry.ts';
 import {
   capReviewInput,
@@ -12,6 +13,9 @@ import {
   expiryOut,
   expiryQuery,
   extendInput,
+  handoverInput,
+  handoverOut,
+  handoverPlanOut,
   sweepInput,
   sweepOut,
 } from '../../contract/rules-over-time.ts';
@@ -91,6 +95,57 @@ export function registerSweepRoutes(root: FastifyInstance, ctx: AppContext) {
       },
     },
     async (req) => runSweep(ctx, { dryRun: req.body.dryRun }),
+  );
+  app.post(
+    '/api/handovers',
+    {
+      config: { access: HEAD },
+      schema: {
+        tags: ['handover'],
+        summary: "Hand over a leaving (or vacationing) manager's base: preview, then apply (C17, R-HAND-1…4)",
+        description:
+          'Strategies: manual (assignments), round_robin (by free room under the cap), by_results (best results first). ' +
+          'The preview shows each receiver’s new base against the cap; clients that fit nowhere go to the pool. ' +
+          'Applying sets the manager’s status, protects the receivers’ new clients and asks for joint meetings on key clients. ' +
+          'A leave (`on_leave` with `returnAt`) is undone by the sweep at the return date.',
+        body: handoverInput,
+        response: { 200: handoverPlanOut },
+      },
+    },
+    async (req, reply) => {
+      const u = currentUser(req);
+      return sendOutcome(
+        reply,
+        await handover(ctx, {
+          actor: { kind: 'user', id: u.id, role: u.role },
+          managerId: req.body.managerId,
+          kind: req.body.kind,
+          returnAt: req.body.returnAt,
+          strategy: req.body.strategy,
+          receivers: req.body.receivers,
+          assignments: req.body.assignments,
+          apply: req.body.apply,
+        }),
+      );
+    },
+  );
+  app.get(
+    '/api/handovers/:id',
+    {
+      config: { access: HEAD },
+      schema: {
+        tags: ['handover'],
+        summary:
+          'A handover with each client before and after: won revenue and touches in the 90 days on each side',
+        params: idParam,
+        response: { 200: handoverOut },
+      },
+    },
+    async (req, reply) => {
+      const h = await getHandover(ctx.db, req.params.id, ctx.clock());
+      if (!h) return sendRejection(reply, 'NOT_FOUND', { entity: 'handover', handoverId: req.params.id });
+      return h;
+    },
   );
   app.post(
     '/api/caps/review',
