@@ -39,6 +39,8 @@ export async function exactCandidates(ex: Executor, query: Identifier[], limit =
  * query has several words; a one-word query needs no more than the candidates it returns.
  */
 export const POSTINGS_PER_WORD = 1000;
+/** How many of each other word's best terms the rarest word's clients are checked against. */
+const PROBE_TERMS = 8;
 
 export type NameQuery = { words: string[]; prefix: PrefixMode };
 
@@ -106,7 +108,26 @@ function rankedNamesSql(q: { values: SQL; words: number }, limit: number): SQL {
       LIMIT ${cap}
     ) p
   ),
-  per AS (SELECT client_id, i, max(score) AS s FROM post GROUP BY client_id, i)
+  ${
+    q.words === 1
+      ? sql`per AS (SELECT client_id, i, max(score) AS s FROM post GROUP BY client_id, i)`
+      : // The rarest word's stream holds every client that could match all words (whole, when it is
+        // under the cap); those clients are checked against the other words' best terms through their
+        // full postings (an index-only scan joined to a small hash set), so a capped common word
+        // does not cost them its score.
+        sql`rare AS (SELECT i FROM post GROUP BY i ORDER BY count(*), i LIMIT 1),
+  base AS (SELECT DISTINCT p.client_id FROM post p WHERE p.i = (SELECT i FROM rare)),
+  probe AS (
+    SELECT t.i, tok.client_id, t.score
+    FROM (SELECT i, term, score, row_number() OVER (PARTITION BY i ORDER BY score DESC, length(term), term) AS rn
+          FROM terms) t
+    JOIN identity_tokens tok ON tok.token = t.term
+    WHERE t.rn <= ${PROBE_TERMS} AND t.i <> (SELECT i FROM rare) AND tok.client_id IN (SELECT client_id FROM base)
+  ),
+  per AS (SELECT client_id, i, max(score) AS s
+          FROM (SELECT i, client_id, score FROM post UNION ALL SELECT i, client_id, score FROM probe) a
+          GROUP BY client_id, i)`
+  }
   SELECT client_id, sum(s)::float8 AS total, count(*)::int AS n FROM per
   GROUP BY client_id ORDER BY total DESC, client_id LIMIT ${limit}`;
 }
