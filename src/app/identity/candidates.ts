@@ -208,14 +208,19 @@ export async function exactLookup(
   query: Identifier[],
   limit: number,
 ): Promise<LookupCandidate[]> {
-  const pairs = exactPairs(query);
-  if (!pairs) return [];
+  const keys = query.filter((q) => EXACT_KINDS.has(q.kind));
+  if (keys.length === 0) return [];
+  // One key (the usual case) as plain equalities: cheaper to plan than a row-list IN (PGlite plans in WASM).
+  const where =
+    keys.length === 1
+      ? sql`ci.kind = ${keys[0]!.kind} AND ci.value = ${keys[0]!.value}`
+      : sql`(ci.kind, ci.value) IN (${exactPairs(keys)!})`;
   const found = await rows<IdentifierRow & { display_name: string; owners: OwnerJson[] | string | null }>(
     ex,
     sql`SELECT ci.client_id, ci.kind, ci.value, ci.display, ci.source_type, ci.source_id, c.display_name,
           ${OWNERS_JSON} AS owners
         FROM client_identifiers ci JOIN clients c ON c.id = ci.client_id
-        WHERE (ci.kind, ci.value) IN (${pairs})
+        WHERE ${where}
         ORDER BY ci.client_id, ci.id LIMIT ${limit * 4}`,
   );
   const out = new Map<number, LookupCandidate>();
