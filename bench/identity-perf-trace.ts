@@ -65,14 +65,11 @@ export function tracePglite(client: object): { stop(): TracedStatement[] } {
 /** What a lookup statement does, by its SQL (stable across parameters). */
 export function statementLabel(text: string): string {
   const t = text.replace(/\s+/g, ' ').replace(/"/g, '');
-  if (/FROM identity_tokens WHERE \(token LIKE/i.test(t)) return 'nameCandidates: word prefix (tokens LIKE)';
-  if (/FROM identity_tokens WHERE \(token =/i.test(t)) return 'nameCandidates: whole word (tokens =)';
-  if (/FROM identity_terms WHERE term %/i.test(t)) return 'nameCandidates: typo (terms %, trigram)';
-  if (/count\(DISTINCT w\)/i.test(t)) return 'nameCandidates: rank clients by words (tokens IN)';
-  if (/FROM client_identifiers WHERE \(kind, value\) IN/i.test(t)) return 'exactCandidates (kind, value) IN';
+  if (/WITH cand AS/i.test(t)) return 'fragmentCandidates: names + keys, identifiers, owners (one statement)';
+  if (/FROM client_identifiers ci JOIN clients c/i.test(t))
+    return 'exactLookup: key, client, owners (one statement)';
+  if (/AS q\(i, w, k, pre, fz\)/i.test(t)) return 'nameCandidates (one statement)';
   if (/FROM client_identifiers WHERE client_id IN/i.test(t)) return 'identifiersOfClients';
-  if (/from ownership/i.test(t)) return 'getClientSummaries: owners';
-  if (/from clients/i.test(t)) return 'getClientSummaries: clients';
   return t.slice(0, 60);
 }
 

@@ -2,14 +2,19 @@
  * Identity lookup benchmark (C2 "who owns this?"): lookup() latency and recall@10 against raw
  * baselines, on PostgreSQL and on PGlite side by side.
  *
- *   node bin/run-ts.mjs bench/identity-perf.ts
+ *   npm run bench:identity -- [--clients N] [--engine pg|pglite|both] [--pglite-clients N]
+ *                             [--sample N] [--loader bulk|demo]
+ *
+ * --loader bulk (default) writes demo-like clients set-based (bench/identity-bulk.ts) and indexes
+ * them with the bulk index path; --loader demo goes through loadDemo (ownership history, per-batch
+ * reindex: ~400 clients/s, for small sizes only).
  *
  * Goals (from the issue): exact lookup (phone, ИНН) p99 ≤ 2× a raw indexed SELECT on
  * client_identifiers(kind, value); fuzzy as-you-type top-10 p99 ≤ 0.1× a plain pg_trgm query on
  * clients.display_name, with recall@10 ≥ 0.95 on prefix and misspelled queries.
  *
- * Environment: BENCH_DATABASE_URL (else DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test),
- * BENCH_IDENTITY_CLIENTS (100000, PostgreSQL; the issue's 200000 loads in ~10 min on 2 cores),
+ * Environment: BENCH_DATABASE_URL (else DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test);
+ * the flags' defaults can also come from BENCH_IDENTITY_CLIENTS (100000, PostgreSQL),
  * BENCH_IDENTITY_PGLITE_CLIENTS (50000), BENCH_IDENTITY_SAMPLE (300 sampled clients),
  * BENCH_IDENTITY_SKIP_PG / BENCH_IDENTITY_SKIP_PGLITE (=1).
  *
@@ -32,6 +37,8 @@ import { identifiersOfClients, nameCandidates } from '../src/app/identity/candid
 import { classifyFragment, type LookupItem, lookup } from '../src/app/identity/lookup.ts';
 import { createClient, insertClientRows } from '../src/app/use-cases/create-client.ts';
 import { loadDemo } from '../src/app/use-cases/load-demo.ts';
+import { addUser } from '../src/app/use-cases/users.ts';
+import { bulkLoadClients } from './identity-bulk.ts';
 import { bestLookupHit } from '../src/core/identity/lookup-rank.ts';
 import { rows } from '../src/db/raw.ts';
 import {
@@ -60,11 +67,33 @@ const log = (s: string) =>
 
 const adminUrl =
   process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
-// 200k was the issue's size, but loading it took 575 s here (2 cores, ~350 clients/s): over the
-// ~6 minute budget, so the default is 100k; BENCH_IDENTITY_CLIENTS=200000 runs the full size.
-const PG_CLIENTS = envInt('BENCH_IDENTITY_CLIENTS', 100_000);
-const PGLITE_CLIENTS = envInt('BENCH_IDENTITY_PGLITE_CLIENTS', 50_000);
-const SAMPLE = envInt('BENCH_IDENTITY_SAMPLE', 300);
+function flag(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i >= 0) return process.argv[i + 1];
+  const eq = process.argv.find((a) => a.startsWith(`--${name}=`));
+  return eq?.slice(name.length + 3);
+}
+function intFlag(name: string, env: string, fallback: number): number {
+  const v = flag(name);
+  if (v === undefined) return envInt(env, fallback);
+  const n = Number(v.replace(/_/g, ''));
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name}: a positive integer expected, got «${v}»`);
+  return n;
+}
+const PG_CLIENTS = intFlag('clients', 'BENCH_IDENTITY_CLIENTS', 100_000);
+const PGLITE_CLIENTS = intFlag(
+  'pglite-clients',
+  'BENCH_IDENTITY_PGLITE_CLIENTS',
+  flag('clients') ? PG_CLIENTS : 50_000,
+);
+const SAMPLE = intFlag('sample', 'BENCH_IDENTITY_SAMPLE', 300);
+const ENGINE = flag('engine') ?? 'both';
+if (!['pg', 'pglite', 'both'].includes(ENGINE))
+  throw new Error(`--engine: pg, pglite or both, got «${ENGINE}»`);
+const LOADER = flag('loader') ?? 'bulk';
+if (!['bulk', 'demo'].includes(LOADER)) throw new Error(`--loader: bulk or demo, got «${LOADER}»`);
+const SKIP_PG = ENGINE === 'pglite' || process.env.BENCH_IDENTITY_SKIP_PG === '1';
+const SKIP_PGLITE = ENGINE === 'pg' || process.env.BENCH_IDENTITY_SKIP_PGLITE === '1';
 const SEED = 20_250_601;
 const LIMIT = 10;
 const WARMUP = 30;
@@ -87,6 +116,7 @@ type LoadInfo = {
   clients: number;
   seconds: number;
   tables: { table: string; rows: number; bytes: number }[];
+  extra: string;
 };
 
 type SetResult = {
@@ -123,23 +153,44 @@ type EngineReport = {
 // ─────────────────────────────────────────────────────────────────────────────
 
 async function loadAndIndex(e: Engine, clients: number): Promise<LoadInfo> {
-  log(`${e.name}: loading ${fmtNum(clients)} demo clients (with the identifier index)…`);
+  log(`${e.name}: loading ${fmtNum(clients)} clients with the identifier index (${LOADER} loader)…`);
   const t0 = performance.now();
   let next = 0.1;
-  const res = await loadDemo(e.ctx, {
-    clients,
-    onProgress: (done, total) => {
-      if (done / total >= next) {
-        log(
-          `  ${e.name}: ${fmtNum(done)} / ${fmtNum(total)} (${((performance.now() - t0) / 1000).toFixed(0)} s)`,
-        );
-        next += 0.1;
-      }
-    },
-  });
+  const progress = (done: number, total: number) => {
+    if (done / total >= next) {
+      log(
+        `  ${e.name}: ${fmtNum(done)} / ${fmtNum(total)} (${((performance.now() - t0) / 1000).toFixed(0)} s)`,
+      );
+      next += 0.1;
+    }
+  };
+  let loaded: number;
+  let extra = '';
+  if (LOADER === 'demo') {
+    const res = await loadDemo(e.ctx, { clients, onProgress: progress });
+    if (!res.ok) throw new Error(`loadDemo: ${res.code}`);
+    loaded = res.value.clients;
+  } else {
+    const res = await bulkLoadClients(e.ctx.db, {
+      clients,
+      seed: SEED,
+      onProgress: (done) => progress(done, clients),
+    });
+    loaded = res.clients;
+    extra = `legal entities ${fmtNum(res.legalEntities)}, brands ${fmtNum(res.brands)}, phones ${fmtNum(res.phones)}`;
+    // A head for the staleness check (the demo loader creates its own users).
+    await addUser(e.ctx, {
+      name: 'Bench Head',
+      email: 'bench-head@example.com',
+      password: 'bench-head-password',
+      role: 'head',
+      hiredAt: new Date(),
+    });
+  }
   const seconds = (performance.now() - t0) / 1000;
-  if (!res.ok) throw new Error(`loadDemo: ${res.code}`);
-  await e.raw('ANALYZE');
+  log(`${e.name}: loaded in ${seconds.toFixed(1)} s${extra ? ` (${extra})` : ''}; VACUUM ANALYZE…`);
+  // As autovacuum would soon do: statistics, and the visibility map (index-only scans of postings).
+  await e.raw('VACUUM ANALYZE');
   const tables: LoadInfo['tables'] = [];
   for (const table of ['clients', 'client_identifiers', 'identity_tokens', 'identity_terms']) {
     const [r] = await e.raw<{ n: number; bytes: string }>(
@@ -147,8 +198,7 @@ async function loadAndIndex(e: Engine, clients: number): Promise<LoadInfo> {
     );
     tables.push({ table, rows: r!.n, bytes: Number(r!.bytes) });
   }
-  log(`${e.name}: loaded in ${seconds.toFixed(1)} s, ANALYZE done`);
-  return { engine: e.name, clients: res.value.clients, seconds, tables };
+  return { engine: e.name, clients: loaded, seconds, tables, extra };
 }
 
 // ─────────────────────────────────────────────────────────────────────────────
@@ -182,9 +232,12 @@ type Miss = { kind: MissKind; text: string };
 async function classifyMiss(e: Engine, q: BenchQuery, items: LookupItem[]): Promise<Miss> {
   const words = classifyFragment(q.q).words;
   const { byClient } = await identifiersOfClients(e.ctx.db, [q.targetId]);
-  const own = bestLookupHit(words, true, byClient.get(q.targetId) ?? []);
+  const own = bestLookupHit(words, 'all', byClient.get(q.targetId) ?? []);
   const tenth = items[LIMIT - 1]?.score;
-  const cands = await nameCandidates(e.ctx.db, words, { lastIsPrefix: true, limit: Math.max(50, LIMIT * 5) });
+  const cands = await nameCandidates(e.ctx.db, words, {
+    lastIsPrefix: 'all',
+    limit: Math.max(50, LIMIT * 5),
+  });
   const asCandidate = cands.find((c) => c.clientId === q.targetId);
   const kind: MissKind =
     tenth !== undefined && own.score <= tenth ? 'ambiguous' : asCandidate ? 'ranked out' : 'not a candidate';
@@ -460,6 +513,11 @@ async function runPg(): Promise<{ report: EngineReport; staleness: string[] }> {
   let dropped = false;
   const drop = async () => {
     if (dropped) return;
+    if (process.env.BENCH_IDENTITY_KEEP === '1') {
+      dropped = true;
+      log(`pg: kept database ${name} (BENCH_IDENTITY_KEEP=1)`);
+      return;
+    }
     dropped = true;
     await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     log(`pg: dropped database ${name}`);
@@ -468,7 +526,7 @@ async function runPg(): Promise<{ report: EngineReport; staleness: string[] }> {
   await adminQuery(adminUrl, `CREATE DATABASE ${name}`);
   log(`pg: created database ${name}`);
   let rt: Runtime | null = null;
-  const rawClient = new pg.Client({ connectionString: databaseUrl });
+  const rawClient = new pg.Client({ connectionString: databaseUrl, options: '-c jit=off' });
   rawClient.on('error', () => {});
   try {
     rt = await openRuntime({ databaseUrl, poolSize: 10 });
@@ -575,7 +633,10 @@ function resultRows(r: SetResult): string[][] {
 }
 
 function printReport(reports: EngineReport[], staleness: string[], failures: string[]): void {
-  console.log('\n=== Load (demo data + identifier index in the same transactions) ===');
+  console.log(
+    `\n=== Load (${LOADER === 'bulk' ? 'bulk generator + bulk index path' : 'loadDemo, index per batch'}) ===`,
+  );
+  for (const { load } of reports) if (load.extra) console.log(`${load.engine}: ${load.extra}`);
   console.log(
     formatGrid(
       [
@@ -709,12 +770,12 @@ function printReport(reports: EngineReport[], staleness: string[], failures: str
 
 async function main(): Promise<number> {
   console.log(
-    `identity lookup bench: pg ${fmtNum(PG_CLIENTS)} clients (${adminUrl.replace(/:[^:@/]*@/, ':***@')}), pglite ${fmtNum(PGLITE_CLIENTS)} clients, sample ${SAMPLE}`,
+    `identity lookup bench: pg ${fmtNum(PG_CLIENTS)} clients (${adminUrl.replace(/:[^:@/]*@/, ':***@')}), pglite ${fmtNum(PGLITE_CLIENTS)} clients, engine ${ENGINE}, loader ${LOADER}, sample ${SAMPLE}`,
   );
   const reports: EngineReport[] = [];
   const failures: string[] = [];
   let staleness: string[] = [];
-  if (process.env.BENCH_IDENTITY_SKIP_PG !== '1') {
+  if (!SKIP_PG) {
     try {
       const pgRun = await runPg();
       reports.push(pgRun.report);
@@ -724,7 +785,7 @@ async function main(): Promise<number> {
       failures.push(`pg: ${(e as Error).message}`);
     }
   }
-  if (process.env.BENCH_IDENTITY_SKIP_PGLITE !== '1') {
+  if (!SKIP_PGLITE) {
     try {
       reports.push(await runPglite());
     } catch (e) {

@@ -57,6 +57,8 @@ describe('who owns this? (C2)', () => {
     ['the director mobile', '+79271002030', 'phone'],
     ['the e-mail in capitals', 'M.Ivanova@UNIX-SHOP.RU', 'email'],
     ['the address, abbreviated differently', 'Ленинградская', 'address'],
+    ['prefixes of two words, the first one not last typed', 'ленингр юникс', 'display_name'],
+    ['a contact by prefixes of both names', 'иван мар', 'contact_name'],
   ])('finds Юникс by %s', async (_what, q, kind) => {
     const items = await top(b, q);
     expect(items[0]?.clientId, JSON.stringify(items.slice(0, 3))).toBe(unix);

@@ -1,10 +1,11 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import {
   type Identifier,
   type IdentifierKind,
   type IdentifierRow,
   identifierFromRow,
 } from '../../core/identity/identifiers.ts';
+import { isPrefixAt, type PrefixMode } from '../../core/identity/lookup-rank.ts';
 import { translitKey } from '../../core/identity/normalize.ts';
 import type { Executor } from '../../db/connect.ts';
 import { rows } from '../../db/raw.ts';
@@ -34,40 +35,259 @@ export async function exactCandidates(ex: Executor, query: Identifier[], limit =
 }
 
 /**
- * Clients whose name words match: each word exactly or, for the last word of an as-you-type query,
- * as a prefix; a word with no hit is looked up in the vocabulary by trigram similarity (typos).
- * Ranked by how many of the words matched.
+ * How many postings of one query word are read at most (its best-scoring terms first) when the
+ * query has several words; a one-word query needs no more than the candidates it returns.
+ */
+export const POSTINGS_PER_WORD = 1000;
+/** How many of each other word's best terms the rarest word's clients are checked against. */
+const PROBE_TERMS = 8;
+
+export type NameQuery = { words: string[]; prefix: PrefixMode };
+
+/**
+ * The query words as a VALUES list (the planner sees how many): each word, its transliteration key,
+ * whether it may be a prefix, whether it may be looked up as a typo.
+ */
+function queryWordsSql(q: NameQuery): { values: SQL; words: number } | null {
+  const usable = q.words.filter((w) => w.length >= 2).slice(0, 6);
+  if (usable.length === 0) return null;
+  const values = sql.join(
+    usable.map((w, i) => {
+      const pre = isPrefixAt(q.prefix, i, usable.length);
+      const k = translitKey(w);
+      return sql`(${i}::int, ${w}::text, ${k === w ? '' : k}::text, ${pre}::boolean, ${w.length >= 4}::boolean)`;
+    }),
+    sql`, `,
+  );
+  return { values, words: usable.length };
+}
+
+/**
+ * The ranked name candidates as a SQL fragment (client_id, total, n), one statement, no round trips
+ * per word. Per query word: its terms from the vocabulary (identity_terms) — the word itself (1), its
+ * transliteration key (0.9), for a typed word its completions by a btree range scan (0.9–1, shorter
+ * completion higher) and completions of its key (0.85), and only for a word with none of these its
+ * trigram neighbours (0.85 × similarity: a typo). Then the postings of those terms, best terms
+ * first, at most POSTINGS_PER_WORD per word (a common word cannot flood the query; the rarest word is
+ * read whole), and clients ranked by the sum over words of their best term score.
+ */
+function rankedNamesSql(q: { values: SQL; words: number }, limit: number): SQL {
+  const { values } = q;
+  const cap = q.words === 1 ? limit : POSTINGS_PER_WORD;
+  return sql`WITH q AS (
+    SELECT * FROM (VALUES ${values}) AS q(i, w, k, pre, fz)
+  ),
+  direct AS (
+    SELECT q.i, e.term, max(e.score) AS score FROM q CROSS JOIN LATERAL (
+      SELECT t.term, 1.0::float8 AS score FROM identity_terms t WHERE t.term = q.w
+      UNION ALL
+      SELECT t.term, 0.9::float8 FROM identity_terms t WHERE q.k <> '' AND t.term = '~' || q.k
+      UNION ALL
+      (SELECT t.term, 0.9 + 0.1 * length(q.w)::float8 / length(t.term) FROM identity_terms t
+        WHERE q.pre AND t.term ~>=~ q.w AND t.term ~<~ (q.w || chr(1114111)) LIMIT 300)
+      UNION ALL
+      (SELECT t.term, 0.85::float8 FROM identity_terms t
+        WHERE q.pre AND length(q.k) >= 3 AND t.term ~>=~ ('~' || q.k) AND t.term ~<~ ('~' || q.k || chr(1114111)) LIMIT 300)
+    ) e GROUP BY q.i, e.term
+  ),
+  fuzzy AS (
+    SELECT q.i, f.term, f.score FROM q CROSS JOIN LATERAL (
+      SELECT t.term, 0.85 * similarity(t.term, q.w) AS score FROM identity_terms t
+      WHERE t.term % q.w ORDER BY similarity(t.term, q.w) DESC, t.term LIMIT 20
+    ) f
+    WHERE q.fz AND NOT EXISTS (SELECT 1 FROM direct d WHERE d.i = q.i)
+  ),
+  terms AS (SELECT i, term, score FROM direct UNION ALL SELECT i, term, score FROM fuzzy),
+  post AS (
+    SELECT q.i, p.client_id, p.score FROM q CROSS JOIN LATERAL (
+      SELECT x.client_id, t.score
+      FROM (SELECT term, score FROM terms WHERE terms.i = q.i ORDER BY score DESC, length(term), term LIMIT 60) t
+      CROSS JOIN LATERAL (
+        SELECT DISTINCT client_id FROM identity_tokens WHERE token = t.term LIMIT ${cap}
+      ) x
+      LIMIT ${cap}
+    ) p
+  ),
+  ${
+    q.words === 1
+      ? sql`per AS (SELECT client_id, i, max(score) AS s FROM post GROUP BY client_id, i)`
+      : // The rarest word's stream holds every client that could match all words (whole, when it is
+        // under the cap); those clients are checked against the other words' best terms through their
+        // full postings (an index-only scan joined to a small hash set), so a capped common word
+        // does not cost them its score.
+        sql`rare AS (SELECT i FROM post GROUP BY i ORDER BY count(*), i LIMIT 1),
+  base AS (SELECT DISTINCT p.client_id FROM post p WHERE p.i = (SELECT i FROM rare)),
+  probe AS (
+    SELECT t.i, tok.client_id, t.score
+    FROM (SELECT i, term, score, row_number() OVER (PARTITION BY i ORDER BY score DESC, length(term), term) AS rn
+          FROM terms) t
+    JOIN identity_tokens tok ON tok.token = t.term
+    WHERE t.rn <= ${PROBE_TERMS} AND t.i <> (SELECT i FROM rare) AND tok.client_id IN (SELECT client_id FROM base)
+  ),
+  per AS (SELECT client_id, i, max(score) AS s
+          FROM (SELECT i, client_id, score FROM post UNION ALL SELECT i, client_id, score FROM probe) a
+          GROUP BY client_id, i)`
+  }
+  SELECT client_id, sum(s)::float8 AS total, count(*)::int AS n FROM per
+  GROUP BY client_id ORDER BY total DESC, client_id LIMIT ${limit}`;
+}
+
+/**
+ * Clients whose name words match (see rankedNamesSql): whole words, prefixes of typed words,
+ * transliterations, typos. Ranked by the summed best score per query word.
  */
 export async function nameCandidates(
   ex: Executor,
   words: string[],
-  opts: { lastIsPrefix: boolean; limit: number },
-): Promise<{ clientId: number; words: number }[]> {
-  const usable = words.filter((w) => w.length >= 2).slice(0, 6);
-  if (usable.length === 0) return [];
-  // One statement at a time: `ex` may be a transaction, which is one connection.
-  const perWord: string[][] = [];
-  for (const [i, w] of usable.entries()) {
-    perWord.push(await expandWord(ex, w, opts.lastIsPrefix && i === usable.length - 1));
-  }
-  const unionTerms = sql.join(
-    perWord.map((terms, i) =>
-      terms.length === 0
-        ? sql`SELECT NULL::int AS client_id, ${i}::int AS w, 0 AS len WHERE false`
-        : sql`SELECT client_id, ${i}::int AS w, length(token) AS len FROM identity_tokens WHERE token IN (${sql.join(
-            terms.map((t) => sql`${t}`),
-            sql`, `,
-          )})`,
-    ),
-    sql` UNION ALL `,
-  );
-  const ranked = await rows<{ client_id: number; n: number }>(
+  opts: { lastIsPrefix: PrefixMode; limit: number },
+): Promise<{ clientId: number; words: number; score: number }[]> {
+  const json = queryWordsSql({ words, prefix: opts.lastIsPrefix });
+  if (!json) return [];
+  const ranked = await rows<{ client_id: number; total: number; n: number }>(
     ex,
-    // More query words matched first; among equals, the shortest matched word (closest to what was typed).
-    sql`SELECT client_id, count(DISTINCT w)::int AS n FROM (${unionTerms}) x
-        GROUP BY client_id ORDER BY n DESC, min(len), client_id LIMIT ${opts.limit}`,
+    rankedNamesSql(json, opts.limit),
   );
-  return ranked.map((r) => ({ clientId: r.client_id, words: r.n }));
+  return ranked.map((r) => ({ clientId: r.client_id, words: r.n, score: Number(r.total) }));
+}
+
+/** Exact keys as a SQL row list `(kind, value), …`, or null. */
+function exactPairs(query: Identifier[]): SQL | null {
+  const keys = query.filter((q) => EXACT_KINDS.has(q.kind));
+  if (keys.length === 0) return null;
+  return sql.join(
+    keys.map((k) => sql`(${k.kind}, ${k.value})`),
+    sql`, `,
+  );
+}
+
+export type OwnerRow = {
+  lineId: number;
+  lineName: string;
+  ownerId: number | null;
+  ownerName: string | null;
+  since: Date;
+  protectedUntil: Date | null;
+  lastReason: string | null;
+};
+
+type OwnerJson = Omit<OwnerRow, 'since' | 'protectedUntil'> & {
+  since: string;
+  protectedUntil: string | null;
+};
+
+const OWNERS_JSON = sql`(SELECT json_agg(json_build_object('lineId', o.line_id, 'lineName', l.name,
+    'ownerId', o.owner_id, 'ownerName', u.name, 'since', o.since, 'protectedUntil', o.protected_until,
+    'lastReason', o.last_reason) ORDER BY o.line_id)
+  FROM ownership o JOIN lines l ON l.id = o.line_id LEFT JOIN users u ON u.id = o.owner_id
+  WHERE o.client_id = c.id)`;
+
+function ownersFromJson(j: OwnerJson[] | string | null): OwnerRow[] {
+  const list: OwnerJson[] = typeof j === 'string' ? JSON.parse(j) : (j ?? []);
+  return list.map((o) => ({
+    ...o,
+    since: new Date(o.since),
+    protectedUntil: o.protectedUntil ? new Date(o.protectedUntil) : null,
+  }));
+}
+
+export type LookupCandidate = {
+  clientId: number;
+  displayName: string;
+  owners: OwnerRow[];
+  /** Exact-key hits: the matched identifiers; name hits: every identifier of the client (for scoring). */
+  identifiers: Identifier[];
+  exact: boolean;
+};
+
+/**
+ * Exact keys only (a phone, an ИНН …): one indexed statement returning the matched identifier, the
+ * client's name and its owners — the as-you-type telephone path, one round trip.
+ */
+export async function exactLookup(
+  ex: Executor,
+  query: Identifier[],
+  limit: number,
+): Promise<LookupCandidate[]> {
+  const keys = query.filter((q) => EXACT_KINDS.has(q.kind));
+  if (keys.length === 0) return [];
+  // One key (the usual case) as plain equalities: cheaper to plan than a row-list IN (PGlite plans in WASM).
+  const where =
+    keys.length === 1
+      ? sql`ci.kind = ${keys[0]!.kind} AND ci.value = ${keys[0]!.value}`
+      : sql`(ci.kind, ci.value) IN (${exactPairs(keys)!})`;
+  const found = await rows<IdentifierRow & { display_name: string; owners: OwnerJson[] | string | null }>(
+    ex,
+    sql`SELECT ci.client_id, ci.kind, ci.value, ci.display, ci.source_type, ci.source_id, c.display_name,
+          ${OWNERS_JSON} AS owners
+        FROM client_identifiers ci JOIN clients c ON c.id = ci.client_id
+        WHERE ${where}
+        ORDER BY ci.client_id, ci.id LIMIT ${limit * 4}`,
+  );
+  const out = new Map<number, LookupCandidate>();
+  for (const r of found) {
+    const have = out.get(r.client_id);
+    if (have) {
+      have.identifiers.push(identifierFromRow(r));
+      continue;
+    }
+    if (out.size >= limit) break;
+    out.set(r.client_id, {
+      clientId: r.client_id,
+      displayName: r.display_name,
+      owners: ownersFromJson(r.owners),
+      identifiers: [identifierFromRow(r)],
+      exact: true,
+    });
+  }
+  return [...out.values()];
+}
+
+/**
+ * Exact keys and name words together: the candidates (exact hits first, then the best name hits),
+ * each with all its identifiers, its name and owners — one statement.
+ */
+export async function fragmentCandidates(
+  ex: Executor,
+  exact: Identifier[],
+  name: NameQuery,
+  limit: number,
+): Promise<LookupCandidate[]> {
+  const pairs = exactPairs(exact);
+  const json = queryWordsSql(name);
+  if (!pairs && !json) return [];
+  const parts: SQL[] = [];
+  if (pairs)
+    parts.push(
+      sql`(SELECT DISTINCT client_id, 1000.0::float8 AS total FROM client_identifiers WHERE (kind, value) IN (${pairs}) LIMIT ${limit})`,
+    );
+  if (json) parts.push(sql`(SELECT client_id, total FROM (${rankedNamesSql(json, limit)}) n)`);
+  const found = await rows<{
+    client_id: number;
+    total: number;
+    display_name: string;
+    ids: IdentifierRow[] | string | null;
+    owners: OwnerJson[] | string | null;
+  }>(
+    ex,
+    sql`WITH cand AS (SELECT client_id, max(total) AS total FROM (${sql.join(parts, sql` UNION ALL `)}) u GROUP BY client_id)
+        SELECT c.id AS client_id, cand.total, c.display_name,
+          (SELECT json_agg(json_build_object('client_id', ci.client_id, 'kind', ci.kind, 'value', ci.value,
+             'display', ci.display, 'source_type', ci.source_type, 'source_id', ci.source_id))
+           FROM client_identifiers ci WHERE ci.client_id = c.id) AS ids,
+          ${OWNERS_JSON} AS owners
+        FROM cand JOIN clients c ON c.id = cand.client_id
+        ORDER BY cand.total DESC, c.id`,
+  );
+  return found.map((r) => {
+    const ids: IdentifierRow[] = typeof r.ids === 'string' ? JSON.parse(r.ids) : (r.ids ?? []);
+    return {
+      clientId: r.client_id,
+      displayName: r.display_name,
+      owners: ownersFromJson(r.owners),
+      identifiers: ids.map(identifierFromRow),
+      exact: Number(r.total) >= 1000,
+    };
+  });
 }
 
 export function escapeLike(s: string): string {
@@ -99,26 +319,4 @@ export async function identifiersOfClients(
     if (r.kind === 'contact_name') contactNames.set(r.source_id, r.display);
   }
   return { byClient, contactNames };
-}
-
-/**
- * The index words a query word stands for: itself and its transliteration key («unix» → ~unx finds
- * «Юникс»), exactly or — for the word being typed — as a prefix; a longer word with no hit is taken
- * as misspelled and matched against the vocabulary by trigram similarity.
- */
-async function expandWord(ex: Executor, w: string, prefix: boolean): Promise<string[]> {
-  const key = translitKey(w) || w;
-  const direct = prefix
-    ? sql`(token LIKE ${`${escapeLike(w)}%`} OR token LIKE ${`~${escapeLike(key)}%`})`
-    : sql`(token = ${w} OR token = ${`~${key}`})`;
-  const hits = await rows<{ term: string }>(
-    ex,
-    sql`SELECT DISTINCT token AS term FROM (SELECT token FROM identity_tokens WHERE ${direct} LIMIT 2000) t LIMIT 200`,
-  );
-  if (hits.length > 0 || w.length < 4) return hits.map((h) => h.term);
-  const fuzzy = await rows<{ term: string }>(
-    ex,
-    sql`SELECT term FROM identity_terms WHERE term % ${w} ORDER BY similarity(term, ${w}) DESC LIMIT 20`,
-  );
-  return fuzzy.map((f) => f.term);
 }

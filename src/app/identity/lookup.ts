@@ -13,7 +13,13 @@ import type { IdentityRules } from '../../core/policy/policy.ts';
 import type { Executor } from '../../db/connect.ts';
 import type { AddressInput, BrandInput, ContactInput, LegalEntityInput } from '../client-types.ts';
 import { getClientSummaries } from '../queries/clients.ts';
-import { exactCandidates, identifiersOfClients, nameCandidates } from './candidates.ts';
+import {
+  exactCandidates,
+  exactLookup,
+  fragmentCandidates,
+  identifiersOfClients,
+  nameCandidates,
+} from './candidates.ts';
 
 export type MatchRecord = {
   displayName?: string | null | undefined;
@@ -124,38 +130,41 @@ export function classifyFragment(q: string): { exact: Identifier[]; words: strin
   return { exact, words };
 }
 
-/** "Who owns this?" from any fragment, as you type (C2). */
+/** "Who owns this?" from any fragment, as you type (C2). One SQL statement per lookup. */
 export async function lookup(ex: Executor, q: string, limit = 10): Promise<LookupItem[]> {
   const { exact, words } = classifyFragment(q);
-  const exactIds = await exactCandidates(ex, exact, limit);
-  const byName = await nameCandidates(ex, words, { lastIsPrefix: true, limit: Math.max(50, limit * 5) });
-  const ids = [...new Set([...exactIds, ...byName.map((n) => n.clientId)])];
-  const { byClient } = await identifiersOfClients(ex, ids);
-  const items = ids.map((id) => {
-    const list = byClient.get(id) ?? [];
-    const ex1 = exact.map((e) => list.find((i) => i.kind === e.kind && i.value === e.value)).find(Boolean);
-    if (ex1) return { clientId: id, score: 1, matched: ex1 };
-    const hit = bestLookupHit(words, true, list);
-    return { clientId: id, score: hit.score, matched: hit.matched };
+  if (words.length === 0) {
+    // A phone, ИНН, ОГРН, e-mail: one indexed statement, the matched key shown.
+    const found = await exactLookup(ex, exact, limit);
+    return found.map((c) => ({
+      clientId: c.clientId,
+      score: 1,
+      matched: pickMatched(c.identifiers[0]!),
+      client: { id: c.clientId, displayName: c.displayName, owners: c.owners, lastTouchAt: null },
+    }));
+  }
+  // Every typed word may be a prefix: «пти ленинский» finds «Жар-птица (Ленинский р-н)».
+  const found = await fragmentCandidates(ex, exact, { words, prefix: 'all' }, Math.max(50, limit * 5));
+  const items = found.map((c) => {
+    const ex1 = exact
+      .map((e) => c.identifiers.find((i) => i.kind === e.kind && i.value === e.value))
+      .find(Boolean);
+    if (ex1) return { c, score: 1, matched: ex1 as Identifier | null };
+    const hit = bestLookupHit(words, 'all', c.identifiers);
+    return { c, score: hit.score, matched: hit.matched };
   });
-  const top = items
+  return items
     .filter((i) => i.score >= 0.35)
-    .sort((a, b) => b.score - a.score || a.clientId - b.clientId)
-    .slice(0, limit);
-  const summaries = new Map(
-    (
-      await getClientSummaries(
-        ex,
-        top.map((t) => t.clientId),
-      )
-    ).map((c) => [c.id, c]),
-  );
-  return top.map((t) => ({
-    clientId: t.clientId,
-    score: t.score,
-    matched: t.matched
-      ? { kind: t.matched.kind, display: t.matched.display, sourceType: t.matched.sourceType }
-      : null,
-    client: summaries.get(t.clientId)!,
-  }));
+    .sort((a, b) => b.score - a.score || a.c.clientId - b.c.clientId)
+    .slice(0, limit)
+    .map((t) => ({
+      clientId: t.c.clientId,
+      score: t.score,
+      matched: t.matched ? pickMatched(t.matched) : null,
+      client: { id: t.c.clientId, displayName: t.c.displayName, owners: t.c.owners, lastTouchAt: null },
+    }));
+}
+
+function pickMatched(i: Identifier): NonNullable<LookupItem['matched']> {
+  return { kind: i.kind, display: i.display, sourceType: i.sourceType };
 }

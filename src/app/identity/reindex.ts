@@ -2,18 +2,7 @@ import { and, inArray, isNull, sql } from 'drizzle-orm';
 import { type ClientSnapshot, type Identifier, identifiersOf } from '../../core/identity/identifiers.ts';
 import type { Executor } from '../../db/connect.ts';
 import { inSequence } from '../../db/raw.ts';
-import {
-  addresses,
-  brands,
-  clientIdentifiers,
-  clients,
-  contacts,
-  identityTerms,
-  identityTokens,
-  legalEntities,
-} from '../../db/schema/index.ts';
-
-const CHUNK = 1000;
+import { addresses, brands, clients, contacts, legalEntities } from '../../db/schema/index.ts';
 
 async function snapshots(ex: Executor, ids: number[]): Promise<ClientSnapshot[]> {
   const [cs, le, br, co, ad] = await inSequence([
@@ -74,33 +63,62 @@ export async function reindexClients(ex: Executor, clientIds: number[]): Promise
   if (clientIds.length === 0) return;
   const ids = [...new Set(clientIds)];
   const snaps = await snapshots(ex, ids);
-  await ex.delete(clientIdentifiers).where(inArray(clientIdentifiers.clientId, ids));
-  const rowsToInsert: (Identifier & { clientId: number })[] = [];
-  for (const s of snaps) for (const i of identifiersOf(s)) rowsToInsert.push({ ...i, clientId: s.id });
-  const terms = new Set<string>();
-  for (let i = 0; i < rowsToInsert.length; i += CHUNK) {
-    const chunk = rowsToInsert.slice(i, i + CHUNK);
-    const inserted = await ex
-      .insert(clientIdentifiers)
-      .values(chunk.map(({ tokens: _t, ...r }) => r))
-      .returning({ id: clientIdentifiers.id });
-    const tokens: { token: string; identifierId: number; clientId: number }[] = [];
-    chunk.forEach((r, j) => {
-      for (const t of r.tokens) {
-        tokens.push({ token: t, identifierId: inserted[j]!.id, clientId: r.clientId });
-        terms.add(t);
-      }
-    });
-    for (let k = 0; k < tokens.length; k += CHUNK)
-      await ex.insert(identityTokens).values(tokens.slice(k, k + CHUNK));
+  await writeIndex(
+    ex,
+    ids,
+    snaps.map((s) => ({ clientId: s.id, identifiers: identifiersOf(s) })),
+  );
+}
+
+/** How many identifier rows one set-based insert carries (one JSON parameter). */
+const ROWS_PER_STATEMENT = 20_000;
+
+/**
+ * Replace the index rows of `clientIds` with these identifiers, set-based: one DELETE, then one
+ * INSERT … SELECT FROM json_to_recordset per ~20 000 identifiers that writes identifiers, their
+ * postings and the new vocabulary words in a single statement (ids drawn from the sequence, so no
+ * row-by-row RETURNING). `fresh` skips the delete (a bulk load into an empty index).
+ */
+export async function writeIndex(
+  ex: Executor,
+  clientIds: number[],
+  entries: { clientId: number; identifiers: Identifier[] }[],
+  opts: { fresh?: boolean } = {},
+): Promise<void> {
+  if (!opts.fresh && clientIds.length > 0) {
+    const list = sql.join(
+      clientIds.map((c) => sql`${c}`),
+      sql`, `,
+    );
+    // Postings first (by identifier id, indexed), then the identifiers: no per-row cascade work.
+    await ex.execute(sql`WITH gone AS (DELETE FROM client_identifiers WHERE client_id IN (${list}) RETURNING id)
+      DELETE FROM identity_tokens WHERE identifier_id IN (SELECT id FROM gone)`);
   }
-  // Sorted, so two writers adding overlapping words cannot deadlock on the vocabulary.
-  const sorted = [...terms].sort();
-  for (let k = 0; k < sorted.length; k += CHUNK) {
-    await ex
-      .insert(identityTerms)
-      .values(sorted.slice(k, k + CHUNK).map((term) => ({ term })))
-      .onConflictDoNothing();
+  const flat: unknown[][] = [];
+  for (const e of entries)
+    for (const i of e.identifiers)
+      flat.push([e.clientId, i.kind, i.value, i.display, i.sourceType, i.sourceId, i.tokens]);
+  for (let k = 0; k < flat.length; k += ROWS_PER_STATEMENT) {
+    const json = JSON.stringify(flat.slice(k, k + ROWS_PER_STATEMENT));
+    await ex.execute(sql`WITH src AS MATERIALIZED (
+        SELECT (r->>0)::int AS client_id, r->>1 AS kind, r->>2 AS value, r->>3 AS display,
+          r->>4 AS source_type, (r->>5)::int AS source_id, r->6 AS tokens,
+          nextval(pg_get_serial_sequence('client_identifiers', 'id')) AS id
+        FROM json_array_elements(${json}::json) r
+      ),
+      ins AS (
+        INSERT INTO client_identifiers (id, client_id, kind, value, display, source_type, source_id)
+        OVERRIDING SYSTEM VALUE
+        SELECT id, client_id, kind, value, display, source_type, source_id FROM src
+      ),
+      tok AS (
+        INSERT INTO identity_tokens (token, client_id, identifier_id)
+        SELECT DISTINCT t, src.client_id, src.id FROM src, json_array_elements_text(src.tokens) t
+      )
+      -- Sorted, so two writers adding overlapping words cannot deadlock on the vocabulary.
+      INSERT INTO identity_terms (term)
+      SELECT DISTINCT t FROM src, json_array_elements_text(src.tokens) t ORDER BY 1
+      ON CONFLICT DO NOTHING`);
   }
 }
 

@@ -4,8 +4,10 @@ import { trigramSimilarity } from './similarity.ts';
 
 /**
  * As-you-type ranking of a fragment against a client's identifiers (C2 "who owns this?").
- * Each query word is scored against the identifier's words: equal 1; the last word as a prefix
+ * Each query word is scored against the identifier's words: equal 1; a typed word as a prefix
  * 0.9–1 (longer prefix, higher); same transliteration 0.9; else trigram similarity (typos).
+ * Prefix mode: `true` — only the last word may be a prefix; `'all'` — every word may be (as-you-type
+ * fragments such as «электроц сам» or «пти ленинский»); `false` — whole words only.
  * The identifier scores the mean over query words; the client scores its best identifier.
  */
 export function wordScore(q: string, w: string, prefix: boolean): number {
@@ -21,12 +23,18 @@ export function wordScore(q: string, w: string, prefix: boolean): number {
   return t >= 0.3 ? t * 0.85 : 0;
 }
 
-export function identifierScore(queryWords: string[], lastIsPrefix: boolean, id: Identifier): number {
+export type PrefixMode = boolean | 'all';
+
+export function isPrefixAt(mode: PrefixMode, i: number, n: number): boolean {
+  return mode === 'all' || (mode === true && i === n - 1);
+}
+
+export function identifierScore(queryWords: string[], lastIsPrefix: PrefixMode, id: Identifier): number {
   const words = id.value.split(' ').filter(Boolean);
   if (words.length === 0 || queryWords.length === 0) return 0;
   let sum = 0;
   queryWords.forEach((q, i) => {
-    const prefix = lastIsPrefix && i === queryWords.length - 1;
+    const prefix = isPrefixAt(lastIsPrefix, i, queryWords.length);
     let best = 0;
     for (const w of words) best = Math.max(best, wordScore(q, w, prefix));
     sum += best;
@@ -38,7 +46,7 @@ export function identifierScore(queryWords: string[], lastIsPrefix: boolean, id:
 
 export type LookupHit = { score: number; matched: Identifier | null };
 
-export function bestLookupHit(queryWords: string[], lastIsPrefix: boolean, ids: Identifier[]): LookupHit {
+export function bestLookupHit(queryWords: string[], lastIsPrefix: PrefixMode, ids: Identifier[]): LookupHit {
   let best: LookupHit = { score: 0, matched: null };
   for (const id of ids) {
     if (

@@ -267,8 +267,25 @@ function analyseOrgName(name: string): { words: string[]; found: FoundForm[] } {
 
 /** Organisation name → comparison form: legal forms stripped (short and full spellings, Russian and foreign), quotes of every kind removed, lower-case, ё→е, punctuation → space, spaces collapsed. '' if nothing is left. */
 export function normalizeOrgName(name: string): string {
-  return analyseOrgName(name).words.join(' ');
+  return memo(orgNameMemo, name, () => analyseOrgName(name).words.join(' '));
 }
+
+/**
+ * A bounded memo for pure string → string normalisers: indexing a base repeats the same legal
+ * names, person names and street addresses again and again (a bulk reindex of 1 M clients would
+ * otherwise spend most of its time re-normalising them).
+ */
+function memo(map: Map<string, string>, key: string, compute: () => string): string {
+  const hit = map.get(key);
+  if (hit !== undefined) return hit;
+  const value = compute();
+  if (map.size >= 50_000) map.clear();
+  map.set(key, value);
+  return value;
+}
+const orgNameMemo = new Map<string, string>();
+const addressMemo = new Map<string, string>();
+const addressKeyMemo = new Map<string, string>();
 
 /** Legal form found in a name, canonical short spelling ('ООО','ОАО','ЗАО','АО','ПАО','НАО','ИП','LLC','LTD','INC','GMBH','NV','BV', …) or null. The leftmost one if a name carries two. */
 export function detectLegalForm(name: string): string | null {
@@ -682,7 +699,7 @@ function isHouseLetter(w: string): boolean {
  * back («10-А», «10 а» → '10а'), ordinal endings dropped («5-й» → '5'), spaces collapsed.
  */
 export function normalizeAddress(raw: string): string {
-  return addressTokens(raw).join(' ');
+  return memo(addressMemo, raw, () => addressTokens(raw).join(' '));
 }
 
 /**
@@ -694,6 +711,10 @@ export function normalizeAddress(raw: string): string {
  * followed by a word in the same part is part of a street name («22 Партсъезда»).
  */
 export function addressKey(raw: string): string {
+  return memo(addressKeyMemo, raw, () => computeAddressKey(raw));
+}
+
+function computeAddressKey(raw: string): string {
   const keys: string[] = [];
   const parts = raw
     .split(/[,;\n]+/)

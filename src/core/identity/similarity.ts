@@ -12,11 +12,26 @@ export function trigrams(s: string): Set<string> {
   return out;
 }
 
+/**
+ * Trigrams of a string, memoised (bounded): lookup ranking compares the same few query words with
+ * the same vocabulary words over and over, and building the sets was most of its CPU time.
+ */
+function trigramsMemo(s: string): Set<string> {
+  let t = memo.get(s);
+  if (t === undefined) {
+    t = trigrams(s);
+    if (memo.size >= 50_000) memo.clear();
+    memo.set(s, t);
+  }
+  return t;
+}
+const memo = new Map<string, Set<string>>();
+
 export function trigramSimilarity(a: string, b: string): number {
   if (!a || !b) return 0;
   if (a === b) return 1;
-  const ta = trigrams(a);
-  const tb = trigrams(b);
+  const ta = trigramsMemo(a);
+  const tb = trigramsMemo(b);
   let common = 0;
   for (const t of ta) if (tb.has(t)) common++;
   const union = ta.size + tb.size - common;

@@ -44,7 +44,11 @@ export const clientIdentifiers = pgTable(
   ],
 );
 
-/** Search words of name identifiers (and their transliteration keys, prefixed «~»): prefix search by btree. */
+/**
+ * Postings: the search words of name and address identifiers (and their transliteration keys,
+ * prefixed «~»). The primary key (token, client, identifier) answers "which clients carry this word"
+ * from the index alone; prefixes are expanded on the vocabulary (identity_terms), not here.
+ */
 export const identityTokens = pgTable(
   'identity_tokens',
   {
@@ -55,15 +59,18 @@ export const identityTokens = pgTable(
     clientId: integer('client_id').notNull(),
   },
   (t) => [
-    primaryKey({ columns: [t.token, t.identifierId] }),
-    index('identity_tokens_prefix_idx').on(sql`${t.token} text_pattern_ops`, t.clientId),
+    primaryKey({ columns: [t.token, t.clientId, t.identifierId] }),
     index('identity_tokens_identifier_idx').on(t.identifierId),
   ],
 );
 
-/** The vocabulary of search words: small enough for a fast trigram match of a misspelled word. */
+/**
+ * The vocabulary of search words: small enough for a fast trigram match of a misspelled word, and
+ * a `text_pattern_ops` btree for the completions of a typed prefix (a range scan, any collation).
+ */
 export const identityTerms = pgTable('identity_terms', { term: text('term').primaryKey() }, (t) => [
   index('identity_terms_trgm').using('gin', sql`${t.term} gin_trgm_ops`),
+  index('identity_terms_prefix_idx').on(sql`${t.term} text_pattern_ops`),
 ]);
 
 /** A client created (or data added) although it matched an existing client: who, why, and what it matched. */
