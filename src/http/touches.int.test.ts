@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setPolicy } from '../app/use-cases/policy.ts';
+import { isoWeekOf } from '../core/activity/iso-week.ts';
 import { type Policy, presets } from '../core/policy/policy.ts';
 import { rows } from '../db/raw.ts';
 import {
@@ -270,5 +271,42 @@ describe('one voice to the client (C16)', () => {
     });
     expect(inbound.status).toBe(201);
     expect(inbound.body.touch.contactName).toBe('Sidorova');
+  });
+});
+
+describe('merging clients (R-MERGE-1) keeps their touches, deals and plans together', () => {
+  it("moves the duplicate's touches, deals and plan entries to the survivor", async () => {
+    const survivor = await annasClient();
+    const dup = await addPoolClient(env, head);
+    env.clock.advanceDays(1);
+    const t = await call(env, boris, 'POST', `/api/clients/${dup}/touches`, {
+      kind: 'call',
+      body: 'on the duplicate',
+    });
+    expect(t.status).toBe(201);
+    const d = await call(env, boris, 'POST', `/api/clients/${dup}/deals`, {
+      title: 'dup deal',
+      amountKopecks: 100,
+    });
+    expect(d.status).toBe(201);
+    const w = isoWeekOf(env.clock.now);
+    expect(
+      (
+        await call(env, anna, 'PUT', `/api/plans/${anna.id}/${w}`, {
+          items: [
+            { clientId: survivor, goal: 'a' },
+            { clientId: dup, goal: 'b' },
+          ],
+        })
+      ).status,
+    ).toBe(200);
+    const m = await call(env, head, 'POST', `/api/clients/${survivor}/merge`, { otherClientId: dup });
+    expect(m.status, JSON.stringify(m.body)).toBe(200);
+    const h = await call(env, anna, 'GET', `/api/clients/${survivor}/history?include=touches`);
+    expect(h.body.items.map((i: { body: string }) => i.body)).toContain('on the duplicate');
+    const deals = await call(env, anna, 'GET', `/api/clients/${survivor}/deals`);
+    expect(deals.body.items.map((x: { title: string }) => x.title)).toContain('dup deal');
+    const plan = await call(env, anna, 'GET', `/api/plans/${anna.id}/${w}`);
+    expect(plan.body.items).toEqual([expect.objectContaining({ clientId: survivor, goal: 'a' })]);
   });
 });
