@@ -83,5 +83,5 @@ describe('the PGlite data folder is opened by one process only', () => {
     } finally {
       await server.stop();
     }
-  });
+  }, 120_000); // a server start and three CLI processes: slow on a loaded 2-core box
 });

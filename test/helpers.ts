@@ -169,3 +169,10 @@ export async function ownershipVsLedger(ex: AppContext['db']): Promise<string[]>
   );
   return bad.map((b) => `${b.client_id}:${b.line_id}`);
 }
+
+/** A new session for a test user at the test clock's current time (sessions expire after 30 days). */
+export async function relogin(env: TestEnv, user: Seller): Promise<Seller> {
+  const session = await login(env.ctx, user.email, 'password-123', null);
+  if (!session.ok) throw new Error(`login: ${session.code}`);
+  return { ...user, token: session.value.token };
+}

@@ -1,4 +1,4 @@
-import { desc, sql } from 'drizzle-orm';
+import { desc, eq, sql } from 'drizzle-orm';
 import { type Policy, policySchema, defaultPolicy } from '../core/policy/policy.ts';
 import type { PolicyRef } from '../core/ownership/types.ts';
 import type { Executor } from '../db/connect.ts';
@@ -10,6 +10,12 @@ export async function activePolicy(ex: Executor): Promise<PolicyRef> {
   const [row] = await ex.select().from(policies).orderBy(desc(policies.version)).limit(1);
   if (!row) return { version: 0, policy: defaultPolicy };
   return { version: row.version, policy: policySchema.parse(row.document) };
+}
+
+/** One stored version (for a diff between versions); null when there is no such version. */
+export async function policyVersion(ex: Executor, version: number): Promise<PolicyRef | null> {
+  const [row] = await ex.select().from(policies).where(eq(policies.version, version)).limit(1);
+  return row ? { version: row.version, policy: policySchema.parse(row.document) } : null;
 }
 
 export async function savePolicyVersion(

@@ -24,6 +24,7 @@ import { describeRejection } from '../contract/rejections.ts';
 import { roleSchema, statusSchema } from '../contract/schemas.ts';
 
 import { type CliIo, processIo, table } from './output.ts';
+import { registerSweepCommands } from './sweep-commands.ts';
 import { registerActivityCommands } from './activity.ts';
 import { dedupeCsv, parseColumnsOption } from './dedupe.ts';
 import { startServer } from './start.ts';
@@ -558,6 +559,16 @@ export async function runCli(
         }),
     );
 
+  registerSweepCommands(program, {
+    io,
+    withCtx,
+    print,
+    unwrap,
+    reject,
+    userRef,
+    intArg,
+    json: () => Boolean(program.opts().json),
+  });
   registerActivityCommands(program, {
     withCtx,
     userRef,
@@ -573,7 +584,11 @@ export async function runCli(
     return 0;
   } catch (e) {
     if (e instanceof Exit) return e.code;
-    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof CommanderError) {
+      // Commander prints its own parse errors; ours (a bad --now) are printed here.
+      if (e.code.startsWith('fairbase.')) io.err(`error: ${e.message}`);
+      return e.exitCode === 0 ? 0 : 2;
+    }
     io.err(`error: ${(e as Error).message}`);
     return 1;
   }

@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { bootstrap } from '../app/bootstrap.ts';
 import { envConnectOptions, openRuntime } from '../app/compose.ts';
 import type { AppContext } from '../app/context.ts';
+import { parseSweepAt, startScheduler } from '../app/scheduler.ts';
 import { createSmtpMailer, startOutbox } from '../app/mailer.ts';
 import { loadDemo } from '../app/use-cases/load-demo.ts';
 import { buildServer } from '../http/server.ts';
@@ -55,6 +58,7 @@ export async function startServer(o: StartOptions) {
           },
         }
       : null,
+    webRoot: builtWebRoot(),
   });
   await app.listen({ port: o.port, host: o.host });
   const addr = app.server.address();
@@ -64,6 +68,11 @@ export async function startServer(o: StartOptions) {
   o.io.out(
     `Fairbase is running at ${url} (database: ${database.kind}${database.dataDir ? ` in ${database.dataDir}` : ''}); API docs at ${url}/api/docs`,
   );
+  // Nightly sweep and monthly cap review, once across instances (app/scheduler.ts).
+  const stopScheduler = startScheduler(ctx, {
+    sweepAt: parseSweepAt(o.env.FAIRBASE_SWEEP_AT),
+    log: (msg, data) => app.log.info(data ?? {}, msg),
+  });
   // E-mail for notifications (C15): the outbox sends pending rows after their transaction commits.
   const stopOutbox = o.env.SMTP_URL
     ? startOutbox(
@@ -77,6 +86,7 @@ export async function startServer(o: StartOptions) {
   const stop = async () => {
     if (stopping) return;
     stopping = true;
+    stopScheduler();
     stopOutbox?.();
     await app.close();
     await rt.close();
@@ -85,4 +95,10 @@ export async function startServer(o: StartOptions) {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   return { app, url, stop };
+}
+
+/** The built web UI (`npm start` builds it first, see bin/build-web.mjs); null when it was never built. */
+function builtWebRoot(): string | null {
+  const dir = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+  return existsSync(`${dir}index.html`) ? dir : null;
 }

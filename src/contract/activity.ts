@@ -210,8 +210,17 @@ export const nudgesOut = z.object({
     }),
   ),
   expiringSoon: z
-    .array(z.unknown())
-    .describe('Clients about to expire to the pool (filled by the expiry rules, C10)'),
+    .array(
+      z.object({
+        clientId: z.number(),
+        displayName: z.string(),
+        lineId: z.number(),
+        expiresAt: isoDate,
+        daysLeft: z.number(),
+        rule: z.string(),
+      }),
+    )
+    .describe('My clients going back to the pool within 7 days (R-EXP-1…4), soonest first'),
 });
 
 // ---- weekly plans (C13) ----

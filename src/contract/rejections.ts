@@ -153,6 +153,12 @@ export const rejectionTable = {
     messageKey: 'errors.TRANSFER_SAME_OWNER',
     message: () => 'The client already belongs to that manager',
   },
+  EXTENSION_NOT_LATER: {
+    status: 400,
+    exit: 30,
+    messageKey: 'errors.EXTENSION_NOT_LATER',
+    message: (d) => `The extension must end in the future (field "until": ${String(d.until)})`,
+  },
   DO_NOT_CONTACT: {
     status: 409,
     exit: 40,

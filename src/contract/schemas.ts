@@ -168,6 +168,10 @@ export const loginInput = z.object({
   email: z.string().trim().min(3).max(254),
   password: z.string().min(1).max(200),
 });
+export const passwordChangeInput = z.object({
+  currentPassword: z.string().min(1).max(200),
+  newPassword: z.string().min(8, 'at least 8 characters').max(200),
+});
 export const roleSchema = z.enum(['manager', 'head', 'admin']);
 export const statusSchema = z.enum(['active', 'on_leave', 'left']);
 export const userCreateInput = z.object({

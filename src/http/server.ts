@@ -1,4 +1,5 @@
 import cookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -14,6 +15,7 @@ import { tokenForRequest } from '../app/use-cases/api-tokens.ts';
 import { userForSession } from '../app/use-cases/users.ts';
 import { type RouteAccess, sessionToken } from './auth.ts';
 import { sendRejection } from './reply.ts';
+import { registerAnalyticsRoutes } from './routes/analytics.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
 import { registerClientRoutes } from './routes/clients.ts';
 import { registerIdentityRoutes } from './routes/identity.ts';
@@ -22,6 +24,7 @@ import { registerOpsRoutes, type OpsHandler } from './routes/ops.ts';
 import { registerOwnershipRoutes } from './routes/ownership.ts';
 import { registerPolicyRoutes } from './routes/policy.ts';
 import { registerReviewRoutes } from './routes/review.ts';
+import { registerSweepRoutes } from './routes/sweep.ts';
 import { apiTokenFromRequest, registerTelephonyRoutes } from './routes/telephony.ts';
 import { registerDealRoutes } from './routes/deals.ts';
 import { registerNotificationRoutes } from './routes/notifications.ts';
@@ -35,6 +38,8 @@ export type ServerOptions = {
   trustProxy?: boolean;
   /** CLI pass-through (PGlite data folder held by this server): the token from the lock file, and the runner. */
   ops?: { token: string; run: OpsHandler } | null;
+  /** Folder of the built web UI (web/dist): served at `/` with an SPA fallback; absent = `/` redirects to the API docs. */
+  webRoot?: string | null;
 };
 
 export type App = FastifyInstance & { routeAccess: Map<string, RouteAccess> };
@@ -138,12 +143,33 @@ export async function buildServer(opts: ServerOptions): Promise<App> {
       },
     });
   });
-  app.setNotFoundHandler((req, reply) =>
-    sendRejection(reply, 'NOT_FOUND', { entity: 'route', url: req.url }),
-  );
+  const webRoot = opts.webRoot ?? null;
+  if (webRoot) {
+    // The built web UI; hashed assets are immutable, index.html is always revalidated.
+    await app.register(fastifyStatic, {
+      root: webRoot,
+      // wildcard: files are looked up per request, so a rebuild under a running server is served at once.
+      index: ['index.html'],
+      setHeaders: (res, path) => {
+        res.header(
+          'cache-control',
+          path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+        );
+      },
+    });
+  }
+  app.setNotFoundHandler((req, reply) => {
+    // SPA fallback: any GET outside /api that is not a file is a screen of the web UI.
+    const path = req.url.split('?')[0] ?? '';
+    const isScreen = !path.startsWith('/api') && !path.startsWith('/assets/');
+    if (webRoot && (req.method === 'GET' || req.method === 'HEAD') && isScreen) {
+      return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    }
+    return sendRejection(reply, 'NOT_FOUND', { entity: 'route', url: req.url });
+  });
 
-  // Until the web UI is served here, the root leads a visitor to the API documentation.
-  app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/api/docs'));
+  // Without the web UI, the root leads a visitor to the API documentation.
+  if (!webRoot) app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/api/docs'));
   app.get('/api/health', { config: { access: 'public' } }, async () => ({
     status: 'ok',
     db: opts.ctx.dbKind,
@@ -160,6 +186,8 @@ export async function buildServer(opts: ServerOptions): Promise<App> {
   registerUserRoutes(app, opts.ctx);
   registerTelephonyRoutes(app, opts.ctx);
   registerReviewRoutes(app, opts.ctx);
+  registerSweepRoutes(app, opts.ctx);
+  registerAnalyticsRoutes(app, opts.ctx);
   registerTouchRoutes(app, opts.ctx);
   registerDealRoutes(app, opts.ctx);
   registerNotificationRoutes(app, opts.ctx);

@@ -12,15 +12,25 @@ export type NudgeClient = {
   daysSinceTouch: number | null;
 };
 
+/** A client going back to the pool soon (C10), as the expiry rules report it. */
+export type ExpiringNudge = {
+  clientId: number;
+  displayName: string;
+  lineId: number;
+  expiresAt: Date;
+  daysLeft: number;
+  rule: string;
+};
+
 /** A slot other features fill: each returns the clients to show under its heading. */
-export type NudgeSource = (ex: Executor, managerId: number, now: Date) => Promise<unknown[]>;
+export type NudgeSource = (ex: Executor, managerId: number, now: Date) => Promise<ExpiringNudge[]>;
 
 /**
  * The daily list of one manager (C15):
  * - untouched: clients in their base they have not touched (any kind) for `untouchedDays` or more, never-touched first;
  * - plannedNotTouched: clients of this ISO week's plan they have not touched since the week began;
  * - nextStepsDue: next steps of their touches dated up to the end of today, with no later touch of theirs on the client;
- * - expiringSoon: filled by the expiry sweep (C10) through `extra.expiringSoon`; empty until then.
+ * - expiringSoon: clients going back to the pool within 7 days, through `extra.expiringSoon` (the route passes listExpiry).
  */
 export async function dailyNudges(
   ex: Executor,

@@ -151,7 +151,12 @@ export async function applyEvents(tx: Tx, events: OwnershipEvent[]): Promise<{ i
                     ${e.rule}, ${e.policyVersion}, ${e.occurredAt.toISOString()}, ${e.protectedUntil?.toISOString() ?? null},
                     ${JSON.stringify(e.details)}::jsonb)
             RETURNING id)
-          UPDATE ownership SET owner_id = ${e.toManagerId}, since = ${e.occurredAt.toISOString()},
+          UPDATE ownership SET ${
+            e.type === 'ExpiryExtended'
+              ? // R-EXP-4: the owner and their "since" stay; only the extension date changes.
+                sql`extended_until = ${String(e.details.until)}::timestamptz`
+              : sql`owner_id = ${e.toManagerId}, since = ${e.occurredAt.toISOString()}, extended_until = NULL`
+          },
                  protected_until = ${e.protectedUntil?.toISOString() ?? null}, last_reason = ${e.reasonCode},
                  last_event_id = (SELECT id FROM ev)
           WHERE client_id = ${e.clientId} AND line_id = ${e.lineId}
@@ -167,4 +172,54 @@ export type OwnershipChange = { events: (OwnershipEvent & { id: number })[] };
 
 export function withIds(events: OwnershipEvent[], ids: { id: number }[]): OwnershipChange {
   return { events: events.map((e, i) => ({ ...e, id: ids[i]!.id })) };
+}
+
+/**
+ * The set-based form of applyEvents for batches that move each (client, line) at most once and
+ * change owners (the sweep): one statement for the whole batch instead of one per event. The
+ * function scan returns the batch in order, so ledger ids follow it.
+ */
+export async function applyEventsBatch(tx: Tx, events: OwnershipEvent[]): Promise<number> {
+  if (events.length === 0) return 0;
+  const keys = new Set(events.map((e) => `${e.clientId}:${e.lineId}`));
+  if (keys.size !== events.length || events.some((e) => e.type === 'ExpiryExtended')) {
+    return (await applyEvents(tx, events)).length;
+  }
+  const doc = events.map((e) => ({
+    client_id: e.clientId,
+    line_id: e.lineId,
+    type: e.type,
+    from_manager_id: e.fromManagerId,
+    to_manager_id: e.toManagerId,
+    actor: e.actor,
+    reason_code: e.reasonCode,
+    rule: e.rule,
+    policy_version: e.policyVersion,
+    occurred_at: e.occurredAt.toISOString(),
+    protected_until: e.protectedUntil?.toISOString() ?? null,
+    details: e.details,
+  }));
+  const updated = await rows<{ n: number | string }>(
+    tx,
+    sql`WITH ev AS (
+          INSERT INTO ownership_events (client_id, line_id, type, from_manager_id, to_manager_id, actor, reason_code,
+                                        rule, policy_version, occurred_at, protected_until, details)
+          SELECT x.client_id, x.line_id, x.type, x.from_manager_id, x.to_manager_id, x.actor, x.reason_code,
+                 x.rule, x.policy_version, x.occurred_at, x.protected_until, x.details
+          FROM jsonb_to_recordset(${JSON.stringify(doc)}::jsonb) AS x(
+                 client_id int, line_id int, type text, from_manager_id int, to_manager_id int, actor text,
+                 reason_code text, rule text, policy_version int, occurred_at timestamptz, protected_until timestamptz,
+                 details jsonb)
+          RETURNING id, client_id, line_id, to_manager_id, occurred_at, protected_until, reason_code),
+        up AS (
+          UPDATE ownership o SET owner_id = ev.to_manager_id, since = ev.occurred_at, protected_until = ev.protected_until,
+                 last_reason = ev.reason_code, last_event_id = ev.id, extended_until = NULL
+          FROM ev WHERE o.client_id = ev.client_id AND o.line_id = ev.line_id
+          RETURNING 1)
+        SELECT count(*) AS n FROM up`,
+  );
+  const n = Number(updated[0]?.n ?? 0);
+  if (n !== events.length)
+    throw new Error(`applyEventsBatch: ${n} ownership rows for ${events.length} events`);
+  return n;
 }

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
-import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, ne, sql } from 'drizzle-orm';
 import type { Role, UserStatus } from '../../core/ownership/types.ts';
 import { fail, ok, type Outcome } from '../../core/outcome.ts';
 import type { Executor } from '../../db/connect.ts';
@@ -142,6 +142,31 @@ export async function login(
     .values({ id: sessionId(token), userId: u.id, createdAt: now, expiresAt, userAgent });
   const { passwordHash: _omit, createdAt: _c, ...user } = u;
   return ok({ token, user, expiresAt });
+}
+
+/**
+ * A user changes their own password: the current one must be right. Their other sessions end
+ * (a stolen session does not survive the change); the one they are using stays signed in.
+ */
+export async function changeOwnPassword(
+  ctx: AppContext,
+  userId: number,
+  currentToken: string,
+  currentPassword: string,
+  newPassword: string,
+): Promise<Outcome<{ ok: true }>> {
+  const [u] = await ctx.db.select().from(users).where(eq(users.id, userId));
+  if (!u || !(await verify(u.passwordHash, currentPassword)))
+    return fail('INVALID_CREDENTIALS', { field: 'currentPassword' });
+  await ctx.db
+    .update(users)
+    .set({ passwordHash: await hashPassword(newPassword) })
+    .where(eq(users.id, userId));
+  await ctx.db
+    .delete(sessions)
+    .where(and(eq(sessions.userId, userId), ne(sessions.id, sessionId(currentToken))));
+  evictUser(ctx, userId);
+  return ok({ ok: true });
 }
 
 export async function logout(ctx: AppContext, token: string): Promise<void> {

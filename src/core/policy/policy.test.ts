@@ -49,7 +49,15 @@ describe('presets (R-POL-1)', () => {
     expect(p.newcomer).toEqual({ enabled: true, days: 90, cap: 300, protectClients: true });
     expect(p.claimProtectionDays).toBe(14);
     expect(p.reclaimCooldownDays).toBe(14);
-    expect(p.expiry).toEqual({ enabled: true, noTouchDays: 45, noOrderDays: 90, warnDaysBefore: [7, 3, 1] });
+    expect(p.expiry).toEqual({
+      enabled: true,
+      noTouchDays: 60,
+      noOrderDays: 90,
+      warnDaysBefore: [14, 7, 1],
+      qualifyingOutcomes: ['meeting_held', 'reached'],
+    });
+    expect(p.resultCaps.tiers.map((t) => t.cap)).toEqual([120, 200, 300]);
+    expect(p.resultCaps.releaseDeadlineDays).toBe(14);
     expect(p.contact).toEqual({ cooldownDays: 3, nonOwnerOutreach: 'warn' });
     expect(p.resultCaps.enabled).toBe(false);
     expect(p.disputes.autoTransferIfOwnerIdleDays).toBe(0);
@@ -134,8 +142,8 @@ describe('presets (R-POL-1)', () => {
       {
         name: 'expiry without a touch: team slow, competition fast',
         pick: (p: Policy) => p.expiry.noTouchDays,
-        team: 60,
-        balanced: 45,
+        team: 90,
+        balanced: 60,
         competition: 30,
       },
       {

@@ -90,6 +90,12 @@ export const policySchema = z.object({
     noTouchDays: z.number().int().min(1).max(3650),
     noOrderDays: z.number().int().min(1).max(3650),
     warnDaysBefore: z.array(z.number().int().min(1).max(365)).max(10),
+    /** Touch outcomes that keep a client (R-EXP-1); a default so that stored versions still parse. */
+    qualifyingOutcomes: z
+      .array(z.enum(['reached', 'not_reached', 'meeting_held', 'proposal_sent', 'refused', 'other']))
+      .min(1)
+      .max(6)
+      .default(['meeting_held', 'reached']),
   }),
   contact: z.object({
     cooldownDays: z.number().int().min(0).max(365),
@@ -126,13 +132,19 @@ const base: Policy = {
     windowDays: 90,
     metric: 'revenue',
     tiers: [
-      { minRevenueKopecks: 0, minOrders: 0, cap: 150 },
+      { minRevenueKopecks: 0, minOrders: 0, cap: 120 },
       { minRevenueKopecks: 50_000_000, minOrders: 3, cap: 200 },
-      { minRevenueKopecks: 150_000_000, minOrders: 8, cap: 250 },
+      { minRevenueKopecks: 150_000_000, minOrders: 8, cap: 300 },
     ],
-    releaseDeadlineDays: 7,
+    releaseDeadlineDays: 14,
   },
-  expiry: { enabled: true, noTouchDays: 45, noOrderDays: 90, warnDaysBefore: [7, 3, 1] },
+  expiry: {
+    enabled: true,
+    noTouchDays: 60,
+    noOrderDays: 90,
+    warnDaysBefore: [14, 7, 1],
+    qualifyingOutcomes: ['meeting_held', 'reached'],
+  },
   contact: { cooldownDays: 3, nonOwnerOutreach: 'warn' },
   disputes: {
     openOnWonDeal: true,
@@ -167,7 +179,7 @@ export const presets: Readonly<Record<PresetName, Policy>> = {
     caps: { defaultCap: 250, headTransferMayExceedCap: true },
     claimProtectionDays: 30,
     reclaimCooldownDays: 7,
-    expiry: { enabled: true, noTouchDays: 60, noOrderDays: 120, warnDaysBefore: [14, 7, 1] },
+    expiry: { ...base.expiry, noTouchDays: 90, noOrderDays: 120 },
     contact: { cooldownDays: 5, nonOwnerOutreach: 'block' },
     disputes: { ...base.disputes, openOnMeeting: true },
     splits: { defaultPreset: 'by_contribution', byContribution: { originator: 40, closer: 50, helper: 10 } },
@@ -180,7 +192,7 @@ export const presets: Readonly<Record<PresetName, Policy>> = {
     claimProtectionDays: 7,
     reclaimCooldownDays: 30,
     resultCaps: { ...base.resultCaps, enabled: true },
-    expiry: { enabled: true, noTouchDays: 30, noOrderDays: 60, warnDaysBefore: [5, 1] },
+    expiry: { ...base.expiry, noTouchDays: 30, noOrderDays: 60, warnDaysBefore: [5, 1] },
     contact: { cooldownDays: 2, nonOwnerOutreach: 'allow' },
     disputes: { ...base.disputes, openOnMeeting: true, autoTransferIfOwnerIdleDays: 21 },
     splits: { defaultPreset: 'by_contribution', byContribution: { originator: 20, closer: 75, helper: 5 } },

@@ -8,3 +8,4 @@ export * from './touches.ts';
 export * from './deals.ts';
 export * from './plans.ts';
 export * from './notifications.ts';
+export * from './jobs.ts';

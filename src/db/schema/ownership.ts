@@ -19,6 +19,8 @@ export const ownership = pgTable(
     protectedUntil: timestamp('protected_until', { withTimezone: true }),
     lastReason: text('last_reason'),
     lastEventId: bigint('last_event_id', { mode: 'number' }),
+    /** A head's extension of the expiry date (R-EXP-4); cleared when the owner changes. */
+    extendedUntil: timestamp('extended_until', { withTimezone: true }),
   },
   (t) => [
     primaryKey({ columns: [t.clientId, t.lineId] }),

@@ -15,6 +15,8 @@ export const users = pgTable(
     hiredAt: timestamp('hired_at', { withTimezone: true }).notNull(),
     /** Per-manager cap (result tiers, C7); null = the policy decides. */
     capOverride: integer('cap_override'),
+    /** When a shrunk cap must be met; after it the sweep releases the surplus (R-TIER-2, R-TIER-3). */
+    capDeadlineAt: timestamp('cap_deadline_at', { withTimezone: true }),
     /** Internal phone extension, for routing calls to the owner (C18). */
     phoneExtension: text('phone_extension'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),

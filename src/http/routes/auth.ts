@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../app/context.ts';
-import { login, logout } from '../../app/use-cases/users.ts';
-import { loginInput, userOut } from '../../contract/schemas.ts';
+import { changeOwnPassword, login, logout } from '../../app/use-cases/users.ts';
+import { loginInput, passwordChangeInput, userOut } from '../../contract/schemas.ts';
 import { ALL, currentUser, SESSION_COOKIE, sessionToken, setSessionCookie } from '../auth.ts';
 import { sendOutcome } from '../reply.ts';
 
@@ -40,5 +40,23 @@ export function registerAuthRoutes(root: FastifyInstance, ctx: AppContext) {
     '/api/me',
     { config: { access: ALL }, schema: { tags: ['auth'], response: { 200: userOut } } },
     async (req) => currentUser(req),
+  );
+  app.post(
+    '/api/me/password',
+    {
+      config: { access: ALL },
+      schema: { tags: ['auth'], body: passwordChangeInput, response: { 200: z.object({ ok: z.boolean() }) } },
+    },
+    async (req, reply) =>
+      sendOutcome(
+        reply,
+        await changeOwnPassword(
+          ctx,
+          currentUser(req).id,
+          sessionToken(req) ?? '',
+          req.body.currentPassword,
+          req.body.newPassword,
+        ),
+      ),
   );
 }

@@ -7,6 +7,8 @@ import {
   markAllNotificationsRead,
   markNotificationRead,
 } from '../../app/notifications.ts';
+import { activePolicy } from '../../app/policy-store.ts';
+import { listExpiry } from '../../app/queries/expiry.ts';
 import { dailyNudges } from '../../app/queries/nudges.ts';
 import { notificationPage, notificationQuery, nudgesOut, nudgesQuery } from '../../contract/activity.ts';
 import { idParam } from '../../contract/schemas.ts';
@@ -67,6 +69,25 @@ export function registerNotificationRoutes(root: FastifyInstance, ctx: AppContex
       dailyNudges(ctx.db, currentUser(req).id, ctx.clock(), {
         untouchedDays: req.query.untouchedDays,
         limit: req.query.limit,
+        // C10: the owner's clients going back to the pool within 7 days.
+        extra: {
+          expiringSoon: async (ex, managerId, now) =>
+            (
+              await listExpiry(ex, await activePolicy(ex), {
+                now,
+                withinDays: 7,
+                managerId,
+                limit: req.query.limit,
+              })
+            ).items.map((i) => ({
+              clientId: i.clientId,
+              displayName: i.clientName,
+              lineId: i.lineId,
+              expiresAt: i.expiresAt,
+              daysLeft: i.daysLeft,
+              rule: i.rule,
+            })),
+        },
       }),
   );
 }

@@ -2,12 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../app/context.ts';
-import { activePolicy } from '../../app/policy-store.ts';
+import { activePolicy, policyVersion } from '../../app/policy-store.ts';
 import { listLines } from '../../app/use-cases/lines.ts';
 import { listPolicyVersions, setPolicy } from '../../app/use-cases/policy.ts';
 import { page, pageQuery, policyOut, policyPutInput, policyVersionOut } from '../../contract/schemas.ts';
 import { ALL, currentUser, HEAD } from '../auth.ts';
-import { sendOutcome } from '../reply.ts';
+import { sendOutcome, sendRejection } from '../reply.ts';
 
 export function registerPolicyRoutes(root: FastifyInstance, ctx: AppContext) {
   const app = root.withTypeProvider<ZodTypeProvider>();
@@ -49,5 +49,20 @@ export function registerPolicyRoutes(root: FastifyInstance, ctx: AppContext) {
       schema: { tags: ['policy'], querystring: pageQuery, response: { 200: page(policyVersionOut) } },
     },
     async (req) => listPolicyVersions(ctx, req.query),
+  );
+  app.get(
+    '/api/policy/versions/:version',
+    {
+      config: { access: ALL },
+      schema: {
+        tags: ['policy'],
+        params: z.object({ version: z.coerce.number().int().positive() }),
+        response: { 200: policyOut },
+      },
+    },
+    async (req, reply) => {
+      const found = await policyVersion(ctx.db, req.params.version);
+      return found ?? sendRejection(reply, 'NOT_FOUND', { entity: 'policy version' });
+    },
   );
 }

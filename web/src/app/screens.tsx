@@ -1,0 +1,63 @@
+import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
+import { ALL_ROLES, type Role, SELLERS } from './auth.ts';
+
+/**
+ * Every screen is one entry here and one lazily loaded module under features/ (its own JS chunk).
+ * A new capability (touches, plans, disputes, dashboard…) adds an entry: the menu and the
+ * routes follow. `nav` is the i18n key of its menu item; screens without it are reached by links.
+ */
+export type Screen = {
+  path: string;
+  nav?: string;
+  roles: readonly Role[];
+  component: LazyExoticComponent<ComponentType>;
+};
+
+export const screens: Screen[] = [
+  {
+    path: '/base',
+    nav: 'nav.base',
+    roles: SELLERS,
+    component: lazy(() => import('../features/base/BasePage.tsx')),
+  },
+  {
+    path: '/pool',
+    nav: 'nav.pool',
+    roles: ALL_ROLES,
+    component: lazy(() => import('../features/pool/PoolPage.tsx')),
+  },
+  {
+    path: '/clients/:id',
+    roles: ALL_ROLES,
+    component: lazy(() => import('../features/client/ClientPage.tsx')),
+  },
+  {
+    path: '/review',
+    nav: 'nav.review',
+    roles: SELLERS,
+    component: lazy(() => import('../features/review/ReviewPage.tsx')),
+  },
+  {
+    path: '/policy',
+    nav: 'nav.policy',
+    roles: ['head'],
+    component: lazy(() => import('../features/policy/PolicyPage.tsx')),
+  },
+  {
+    path: '/tokens',
+    nav: 'nav.tokens',
+    roles: ['head'],
+    component: lazy(() => import('../features/tokens/TokensPage.tsx')),
+  },
+  {
+    path: '/users',
+    nav: 'nav.users',
+    roles: ['admin'],
+    component: lazy(() => import('../features/users/UsersPage.tsx')),
+  },
+  {
+    path: '/profile',
+    roles: ALL_ROLES,
+    component: lazy(() => import('../features/profile/ProfilePage.tsx')),
+  },
+];

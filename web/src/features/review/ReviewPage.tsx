@@ -1,0 +1,158 @@
+import { useQuery } from '@tanstack/react-query';
+import { Badge, Table, Tabs, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { get } from '../../api/client.ts';
+import type { Review } from '../../api/types.ts';
+import { fmtDate } from '../../ui/format.ts';
+import { EmptyState, ErrorAlert, Loading } from '../../ui/states.tsx';
+
+const clientLink = (id: number, name: string) => <Link to={`/clients/${id}`}>{name}</Link>;
+
+/** Проверка базы (C23): what in the base needs a person's attention. */
+export default function ReviewPage() {
+  const { t } = useTranslation();
+  const review = useQuery({
+    queryKey: ['review'],
+    queryFn: () => get<Review>('/api/review', { limit: 200 }),
+  });
+  if (review.isPending) return <Loading />;
+  if (review.error) return <ErrorAlert error={review.error} />;
+  const r = review.data;
+  const empty = { emptyText: <EmptyState text={t('review.nothing')} /> };
+  const tab = (key: keyof Review['counts'], children: React.ReactNode) => ({
+    key,
+    label: (
+      <span>
+        {t(`review.tab.${key}`)}{' '}
+        <Badge count={r.counts[key]} showZero color={r.counts[key] ? '#d48806' : '#bfbfbf'} />
+      </span>
+    ),
+    children,
+  });
+  return (
+    <div>
+      <Typography.Title level={2}>{t('review.title')}</Typography.Title>
+      <Typography.Paragraph type="secondary">
+        {t('review.explain', { days: r.untouchedDays, date: fmtDate(r.untouchedSince) })}
+      </Typography.Paragraph>
+      <Tabs
+        items={[
+          tab(
+            'invalidIdentifiers',
+            <Table
+              rowKey={(x) => `${x.legalEntityId}-${x.field}`}
+              size="small"
+              locale={empty}
+              dataSource={r.invalidIdentifiers}
+              columns={[
+                {
+                  title: t('review.col.client'),
+                  render: (_: unknown, x) => clientLink(x.clientId, x.displayName),
+                },
+                { title: t('review.col.legalEntity'), dataIndex: 'legalEntityName' },
+                { title: t('review.col.field'), dataIndex: 'field', render: (v: string) => v.toUpperCase() },
+                { title: t('review.col.value'), dataIndex: 'value' },
+                { title: t('review.col.error'), dataIndex: 'error' },
+              ]}
+            />,
+          ),
+          tab(
+            'unparseablePhones',
+            <Table
+              rowKey={(x) => `${x.contactId}-${x.value}`}
+              size="small"
+              locale={empty}
+              dataSource={r.unparseablePhones}
+              columns={[
+                {
+                  title: t('review.col.client'),
+                  render: (_: unknown, x) => clientLink(x.clientId, x.displayName),
+                },
+                { title: t('review.col.contact'), dataIndex: 'contactName' },
+                { title: t('review.col.value'), dataIndex: 'value' },
+                { title: t('review.col.error'), dataIndex: 'error' },
+              ]}
+            />,
+          ),
+          tab(
+            'staleContacts',
+            <Table
+              rowKey="contactId"
+              size="small"
+              locale={empty}
+              dataSource={r.staleContacts}
+              columns={[
+                {
+                  title: t('review.col.client'),
+                  render: (_: unknown, x) => clientLink(x.clientId, x.displayName),
+                },
+                { title: t('review.col.contact'), dataIndex: 'contactName' },
+                {
+                  title: t('review.col.createdAt'),
+                  dataIndex: 'createdAt',
+                  render: (v: string) => fmtDate(v),
+                },
+                {
+                  title: t('review.col.lastEvent'),
+                  dataIndex: 'lastEventAt',
+                  render: (v: string | null) => fmtDate(v),
+                },
+              ]}
+            />,
+          ),
+          tab(
+            'staleLegalEntities',
+            <Table
+              rowKey="legalEntityId"
+              size="small"
+              locale={empty}
+              dataSource={r.staleLegalEntities}
+              columns={[
+                {
+                  title: t('review.col.client'),
+                  render: (_: unknown, x) => clientLink(x.clientId, x.displayName),
+                },
+                { title: t('review.col.legalEntity'), dataIndex: 'legalEntityName' },
+                { title: 'ИНН', dataIndex: 'inn', render: (v: string | null) => v ?? '—' },
+                {
+                  title: t('review.col.lastEvent'),
+                  dataIndex: 'lastEventAt',
+                  render: (v: string | null) => fmtDate(v),
+                },
+              ]}
+            />,
+          ),
+          tab(
+            'likelyDuplicates',
+            <Table
+              rowKey={(x) => x.clients.join('-')}
+              size="small"
+              locale={empty}
+              dataSource={r.likelyDuplicates}
+              columns={[
+                {
+                  title: t('review.col.clients'),
+                  dataIndex: 'clients',
+                  render: (ids: number[]) =>
+                    ids.map((id, i) => (
+                      <span key={id}>
+                        {i ? ', ' : ''}
+                        <Link to={`/clients/${id}`}>#{id}</Link>
+                      </span>
+                    )),
+                },
+                { title: t('review.col.score'), dataIndex: 'score', render: (v: number) => v.toFixed(2) },
+                {
+                  title: t('review.col.reasons'),
+                  dataIndex: 'reasons',
+                  render: (v: string[]) => v.join('; '),
+                },
+              ]}
+            />,
+          ),
+        ]}
+      />
+    </div>
+  );
+}
