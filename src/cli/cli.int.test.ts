@@ -1,4 +1,6 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rows } from '../db/raw.ts';
 import {
   addTestUser,
   createTestEnv,
@@ -31,6 +33,17 @@ describe('fairbase CLI', () => {
     expect(res.users.filter((u: { role: string }) => u.role === 'manager')).toHaveLength(8);
     expect(res.events).toBeGreaterThan(150);
     expect(await ownershipVsLedger(env.ctx.db)).toEqual([]);
+    // Touches and deals came with it, stored as counted, none in the future.
+    expect(res.touches).toBeGreaterThan(300);
+    expect(res.deals).toBeGreaterThan(5);
+    const [stored] = await rows<{ touches: number; deals: number; future: number; won: number }>(
+      env.ctx.db,
+      sql`SELECT (SELECT count(*)::int FROM touches) AS touches, (SELECT count(*)::int FROM deals) AS deals,
+            (SELECT count(*)::int FROM touches WHERE occurred_at > ${env.clock.now}) AS future,
+            (SELECT count(*)::int FROM deals WHERE stage = 'won' AND won_at IS NOT NULL) AS won`,
+    );
+    expect(stored).toMatchObject({ touches: res.touches, deals: res.deals, future: 0 });
+    expect(stored!.won).toBeGreaterThan(0);
     const again = await cli('demo', '--clients', '10');
     expect(again.code).toBe(6);
     expect(again.err).toContain('CONFLICT');

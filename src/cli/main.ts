@@ -469,7 +469,7 @@ export async function runCli(
         );
         print(res, () =>
           [
-            `demo loaded: ${res.clients} clients, ${res.events} ledger events`,
+            `demo loaded: ${res.clients} clients, ${res.events} ledger events, ${res.touches} touches, ${res.deals} deals`,
             `users (password "${res.password}"):`,
             ...res.users.map((u) => `  ${u.email}  ${u.role}`),
           ].join('\n'),

@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addLine } from '../app/use-cases/lines.ts';
 import { setPolicy } from '../app/use-cases/policy.ts';
+import { isoWeekOf } from '../core/activity/iso-week.ts';
 import { type Policy, presets } from '../core/policy/policy.ts';
 import { rows } from '../db/raw.ts';
 import {
@@ -270,5 +272,89 @@ describe('one voice to the client (C16)', () => {
     });
     expect(inbound.status).toBe(201);
     expect(inbound.body.touch.contactName).toBe('Sidorova');
+  });
+});
+
+describe('merging clients (R-MERGE-1) keeps their touches, deals and plans together', () => {
+  it("moves the duplicate's touches, deals and plan entries to the survivor", async () => {
+    const survivor = await annasClient();
+    const dup = await addPoolClient(env, head);
+    env.clock.advanceDays(1);
+    const t = await call(env, boris, 'POST', `/api/clients/${dup}/touches`, {
+      kind: 'call',
+      body: 'on the duplicate',
+    });
+    expect(t.status).toBe(201);
+    const d = await call(env, boris, 'POST', `/api/clients/${dup}/deals`, {
+      title: 'dup deal',
+      amountKopecks: 100,
+    });
+    expect(d.status).toBe(201);
+    const w = isoWeekOf(env.clock.now);
+    expect(
+      (
+        await call(env, anna, 'PUT', `/api/plans/${anna.id}/${w}`, {
+          items: [
+            { clientId: survivor, goal: 'a' },
+            { clientId: dup, goal: 'b' },
+          ],
+        })
+      ).status,
+    ).toBe(200);
+    const m = await call(env, head, 'POST', `/api/clients/${survivor}/merge`, { otherClientId: dup });
+    expect(m.status, JSON.stringify(m.body)).toBe(200);
+    const h = await call(env, anna, 'GET', `/api/clients/${survivor}/history?include=touches`);
+    expect(h.body.items.map((i: { body: string }) => i.body)).toContain('on the duplicate');
+    const deals = await call(env, anna, 'GET', `/api/clients/${survivor}/deals`);
+    expect(deals.body.items.map((x: { title: string }) => x.title)).toContain('dup deal');
+    const plan = await call(env, anna, 'GET', `/api/plans/${anna.id}/${w}`);
+    expect(plan.body.items).toEqual([expect.objectContaining({ clientId: survivor, goal: 'a' })]);
+  });
+});
+
+describe('one voice per line of business (R-VOICE-1, R-LINE-1)', () => {
+  it("looks at the touch's line; at every line when it names none or in single-owner mode", async () => {
+    const l = await addLine(env.ctx, 'Радио 2');
+    expect(l.ok).toBe(true);
+    const radio2 = l.ok ? l.value.id : 0;
+    const c = await annasClient();
+    env.clock.advanceDays(10);
+    const codes = async (body: Record<string, unknown>) => {
+      const r = await call(
+        env,
+        boris,
+        'GET',
+        `/api/clients/${c}/contact-check?${new URLSearchParams(body as Record<string, string>)}`,
+      );
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      return r.body.warnings.map((w: { code: string }) => w.code);
+    };
+    expect(await codes({ lineId: String(radio2) })).toEqual([]);
+    expect(await codes({})).toEqual(['NON_OWNER_OUTREACH']);
+    const logged = await call(env, boris, 'POST', `/api/clients/${c}/touches`, {
+      kind: 'call',
+      lineId: radio2,
+    });
+    expect(logged.status).toBe(201);
+    expect(logged.body.touch.lineId).toBe(radio2);
+    expect(
+      (await call(env, boris, 'POST', `/api/clients/${c}/touches`, { kind: 'call', lineId: 9999 })).body
+        .error,
+    ).toMatchObject({
+      code: 'NOT_FOUND',
+      details: { field: 'lineId' },
+    });
+    const p = presets.balanced;
+    await setPolicy(
+      env.ctx,
+      {
+        ...p,
+        lines: { mode: 'single_owner' },
+        contact: { ...p.contact, nonOwnerOutreach: 'warn', cooldownDays: 0 },
+      },
+      head.id,
+      'one owner',
+    );
+    expect(await codes({ lineId: String(radio2) })).toEqual(['NON_OWNER_OUTREACH']);
   });
 });

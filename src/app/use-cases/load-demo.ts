@@ -1,4 +1,5 @@
 import { count, eq, sql } from 'drizzle-orm';
+import { generateDemoActivity } from '../../core/demo/demo-activity.ts';
 import { generateDemo } from '../../core/demo/generate-demo.ts';
 import { addDays, protectionUntil } from '../../core/ownership/decide.ts';
 import type { OwnershipEvent } from '../../core/ownership/types.ts';
@@ -8,9 +9,11 @@ import {
   brands,
   clients,
   contacts,
+  deals,
   legalEntities,
   ownership,
   ownershipEvents,
+  touches,
   users,
 } from '../../db/schema/index.ts';
 import type { AppContext } from '../context.ts';
@@ -25,6 +28,8 @@ export type DemoResult = {
   users: { email: string; role: string }[];
   clients: number;
   events: number;
+  touches: number;
+  deals: number;
   password: string;
 };
 
@@ -79,8 +84,12 @@ export async function loadDemo(
     idByKey.set(p.key, res.value.id);
   }
   const headId = idByKey.get(data.head.key)!;
+  const activity = generateDemoActivity(data, opts.seed ?? 42);
+  const defaultLine = rules.value.lineIds[0]!;
 
   let events = 0;
+  let touchCount = 0;
+  let dealCount = 0;
   for (let start = 0; start < data.clients.length; start += BATCH) {
     const batch = data.clients.slice(start, start + BATCH);
     await ctx.db.transaction(async (tx) => {
@@ -162,13 +171,82 @@ export async function loadDemo(
           own.push({ clientId, lineId, ownerId: owner, since, protectedUntil, lastReason });
         }
       });
-      if (parts.le.length) await tx.insert(legalEntities).values(parts.le);
+      const leIds = parts.le.length
+        ? await tx
+            .insert(legalEntities)
+            .values(parts.le)
+            .returning({ id: legalEntities.id, clientId: legalEntities.clientId })
+        : [];
       if (parts.br.length) await tx.insert(brands).values(parts.br);
-      if (parts.co.length) await tx.insert(contacts).values(parts.co);
+      const coIds = parts.co.length
+        ? await tx
+            .insert(contacts)
+            .values(parts.co)
+            .returning({ id: contacts.id, clientId: contacts.clientId })
+        : [];
       if (parts.ad.length) await tx.insert(addresses).values(parts.ad);
       await tx.insert(ownership).values(own);
       for (let j = 0; j < evs.length; j += 1000)
         await tx.insert(ownershipEvents).values(evs.slice(j, j + 1000));
+      // Touches and deals (C8, C9), bulk-inserted like the rest.
+      const byClient = (list: { id: number; clientId: number }[]) => {
+        const m = new Map<number, number[]>();
+        for (const r of list) m.set(r.clientId, [...(m.get(r.clientId) ?? []), r.id]);
+        return m;
+      };
+      const contactIdsOf = byClient(coIds);
+      const leIdsOf = byClient(leIds);
+      const trows: (typeof touches.$inferInsert)[] = [];
+      const drows: (typeof deals.$inferInsert)[] = [];
+      batch.forEach((_c, i) => {
+        const clientId = ids[i]!.id;
+        for (const t of activity.touches[start + i] ?? []) {
+          const occurredAt = new Date(now.getTime() - t.daysAgo * 86_400_000);
+          trows.push({
+            clientId,
+            authorId: idByKey.get(t.authorKey)!,
+            contactId:
+              t.contactIndex === null ? null : (contactIdsOf.get(clientId)?.[t.contactIndex] ?? null),
+            kind: t.kind,
+            direction: t.direction,
+            outcome: t.outcome,
+            occurredAt,
+            createdAt: occurredAt,
+            nextStep: t.nextStep,
+            nextStepAt: t.nextStepInDays === null ? null : addDays(occurredAt, t.nextStepInDays),
+            body: t.body,
+          });
+        }
+        for (const d of activity.deals[start + i] ?? []) {
+          const createdAt = addDays(now, -d.createdDaysAgo);
+          const closedAt = d.closedDaysAgo === null ? null : addDays(now, -d.closedDaysAgo);
+          const won = d.stage === 'won' ? closedAt : null;
+          drows.push({
+            clientId,
+            lineId: defaultLine,
+            managerId: idByKey.get(d.managerKey)!,
+            legalEntityId:
+              d.legalEntityIndex === null ? null : (leIdsOf.get(clientId)?.[d.legalEntityIndex] ?? null),
+            title: d.title,
+            stage: d.stage,
+            amountKopecks: d.amountKopecks,
+            expectedCloseAt: d.expectedCloseInDays === null ? null : addDays(now, d.expectedCloseInDays),
+            wonAt: won,
+            lostAt: d.stage === 'lost' ? closedAt : null,
+            lostReason: d.lostReason,
+            signedAt: won,
+            dueAt: won && d.dueInDays !== null ? addDays(won, d.dueInDays) : null,
+            paidAt: won && d.paid ? addDays(won, 10) : null,
+            createdBy: idByKey.get(d.managerKey)!,
+            createdAt,
+            updatedAt: closedAt ?? createdAt,
+          });
+        }
+      });
+      for (let j = 0; j < trows.length; j += 1000) await tx.insert(touches).values(trows.slice(j, j + 1000));
+      for (let j = 0; j < drows.length; j += 1000) await tx.insert(deals).values(drows.slice(j, j + 1000));
+      touchCount += trows.length;
+      dealCount += drows.length;
       await reindexClients(
         tx,
         ids.map((r) => r.id),
@@ -186,6 +264,8 @@ export async function loadDemo(
     users: people.map((p) => ({ email: p.email, role: p.role })),
     clients: data.clients.length,
     events,
+    touches: touchCount,
+    deals: dealCount,
     password: DEMO_PASSWORD,
   });
 }

@@ -24,8 +24,8 @@ export type MergeCommand = {
 };
 
 /**
- * Merge a duplicate into the surviving client (C2): its legal entities, brands, contacts, addresses and
- * logged duplicate overrides move over; ownership follows R-MERGE-1; the merged client stays (marked
+ * Merge a duplicate into the surviving client (C2): its legal entities, brands, contacts, addresses,
+ * logged duplicate overrides, touches, deals and plan entries move over; ownership follows R-MERGE-1; the merged client stays (marked
  * merged_into) so that its ledger history still answers "who owned X on D".
  */
 export async function mergeClients(ctx: AppContext, cmd: MergeCommand): Promise<Outcome<OwnershipChange>> {
@@ -70,6 +70,22 @@ export async function mergeClients(ctx: AppContext, cmd: MergeCommand): Promise<
         .set({ clientId: cmd.survivorId })
         .where(eq((table as typeof brands).clientId, cmd.otherClientId));
     }
+    // Touches, deals and plan entries follow (C8, C9, C13): the survivor's history tells the whole story.
+    // A plan that listed both clients keeps one entry (the survivor's).
+    await tx.execute(
+      sql`UPDATE touches SET client_id = ${cmd.survivorId} WHERE client_id = ${cmd.otherClientId}`,
+    );
+    await tx.execute(
+      sql`UPDATE deals SET client_id = ${cmd.survivorId} WHERE client_id = ${cmd.otherClientId}`,
+    );
+    await tx.execute(
+      sql`DELETE FROM weekly_plan_items o WHERE o.client_id = ${cmd.otherClientId}
+            AND EXISTS (SELECT 1 FROM weekly_plan_items s WHERE s.manager_id = o.manager_id
+                          AND s.iso_week = o.iso_week AND s.client_id = ${cmd.survivorId})`,
+    );
+    await tx.execute(
+      sql`UPDATE weekly_plan_items SET client_id = ${cmd.survivorId} WHERE client_id = ${cmd.otherClientId}`,
+    );
     await tx
       .update(clients)
       .set({ mergedInto: cmd.survivorId, updatedAt: now })
