@@ -83,7 +83,9 @@ function Entry({ e, names }: { e: HistoryItem; names: Map<number, string> }) {
         {e.nextStep ? (
           <div>
             <Typography.Text>
-              {t('activity.nextStepLine', { step: e.nextStep, date: fmtDate(e.nextStepAt) })}
+              {e.nextStepAt
+                ? t('activity.nextStepLine', { step: e.nextStep, date: fmtDate(e.nextStepAt) })
+                : t('activity.nextStepOnly', { step: e.nextStep })}
             </Typography.Text>
           </div>
         ) : null}

@@ -292,11 +292,11 @@ function chartOptions(
         { type: 'inside', xAxisIndex: 0, zoomOnMouseWheel: false, moveOnMouseWheel: true },
       ]
     : [];
-  const grid = { left: 48, right: 16, top: 40, bottom: many ? 90 : 64 };
+  const grid = { left: 48, right: 16, top: 40, bottom: many ? 110 : 90 };
   const xAxis = {
     type: 'category' as const,
     data: names,
-    axisLabel: { rotate: names.length > 6 ? 30 : 0, interval: 0, width: 110, overflow: 'truncate' as const },
+    axisLabel: { rotate: names.length > 6 ? 45 : 0, interval: 0, width: 110, overflow: 'truncate' as const },
   };
   const coverage: ChartOption = {
     animation: false,
@@ -327,6 +327,15 @@ function chartOptions(
     xAxis,
     yAxis: { type: 'value' },
     series: [
+      // The cap as a pale bar behind the base: a full bar is a full base, red when over the cap.
+      {
+        type: 'bar',
+        name: t('dashboard.cap'),
+        color: '#d6e4f7',
+        barMaxWidth: 30,
+        barGap: '-100%',
+        data: rows.map((m) => m.cap),
+      },
       {
         type: 'bar',
         name: t('dashboard.base'),
@@ -336,13 +345,6 @@ function chartOptions(
           value: m.baseCount,
           itemStyle: m.baseCount > m.cap ? { color: '#cf1322' } : {},
         })),
-      },
-      {
-        type: 'line',
-        name: t('dashboard.cap'),
-        color: '#fa8c16',
-        step: 'middle',
-        data: rows.map((m) => m.cap),
       },
     ],
   };

@@ -66,47 +66,51 @@ export default function NotificationsPage() {
             {list.error ? <ErrorAlert error={list.error} /> : null}
             {readOne.error || readAll.error ? <ErrorAlert error={readOne.error ?? readAll.error} /> : null}
             {list.data ? (
-              <List<Notification>
-                aria-label={t('notifications.inbox')}
-                dataSource={items}
-                locale={{ emptyText: <EmptyState text={t('notifications.empty')} /> }}
-                renderItem={(n) => (
-                  <List.Item
-                    actions={
-                      n.readAt
-                        ? []
-                        : [
-                            <Button
-                              key="read"
-                              size="small"
-                              aria-label={t('notifications.markReadOf', { title: n.title })}
-                              onClick={() => readOne.mutate(n.id)}
-                            >
-                              {t('notifications.markRead')}
-                            </Button>,
-                          ]
-                    }
-                  >
-                    <List.Item.Meta
-                      title={
-                        <Space>
-                          {n.readAt ? null : <Badge status="processing" />}
-                          <Typography.Text strong={!n.readAt}>{n.title}</Typography.Text>
-                          {typeof n.payload.clientId === 'number' ? (
-                            <Link to={`/clients/${n.payload.clientId}`}>{t('notifications.openClient')}</Link>
-                          ) : null}
-                        </Space>
+              <section aria-label={t('notifications.inbox')}>
+                <List<Notification>
+                  aria-label={t('notifications.inbox')}
+                  dataSource={items}
+                  locale={{ emptyText: <EmptyState text={t('notifications.empty')} /> }}
+                  renderItem={(n) => (
+                    <List.Item
+                      actions={
+                        n.readAt
+                          ? []
+                          : [
+                              <Button
+                                key="read"
+                                size="small"
+                                aria-label={t('notifications.markReadOf', { title: n.title })}
+                                onClick={() => readOne.mutate(n.id)}
+                              >
+                                {t('notifications.markRead')}
+                              </Button>,
+                            ]
                       }
-                      description={
-                        <>
-                          <div>{n.text}</div>
-                          <Typography.Text type="secondary">{fmtDateTime(n.createdAt)}</Typography.Text>
-                        </>
-                      }
-                    />
-                  </List.Item>
-                )}
-              />
+                    >
+                      <List.Item.Meta
+                        title={
+                          <Space>
+                            {n.readAt ? null : <Badge status="processing" />}
+                            <Typography.Text strong={!n.readAt}>{n.title}</Typography.Text>
+                            {typeof n.payload.clientId === 'number' ? (
+                              <Link to={`/clients/${n.payload.clientId}`}>
+                                {t('notifications.openClient')}
+                              </Link>
+                            ) : null}
+                          </Space>
+                        }
+                        description={
+                          <>
+                            <div>{n.text}</div>
+                            <Typography.Text type="secondary">{fmtDateTime(n.createdAt)}</Typography.Text>
+                          </>
+                        }
+                      />
+                    </List.Item>
+                  )}
+                />
+              </section>
             ) : null}
             {list.hasNextPage ? (
               <Button onClick={() => list.fetchNextPage()} loading={list.isFetchingNextPage}>
