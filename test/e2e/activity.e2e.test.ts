@@ -5,7 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs helper without types
 import { buildWeb } from '../../bin/build-web.mjs';
-import { startServerProcess } from '../support/processes.ts';
+import { runCliProcess, startServerProcess } from '../support/processes.ts';
 import { launchChromium } from './browser.ts';
 import { ADMIN, HEAD, MARIA, PASSWORD, PETR, seed } from './seed.ts';
 import { seedActivity } from './seed-activity.ts';
@@ -218,4 +218,66 @@ describe('activity in the browser', () => {
       .waitFor();
     await shot(page, 'sweep');
   });
+});
+
+/**
+ * The dashboard at scale, opt in: FAIRBASE_E2E_SCALE=<clients> loads the demo company (`fairbase
+ * demo`) into a second data folder, then times a head's sign-in → the three charts drawn. The demo
+ * has ownership history but no touches, so coverage is mostly «без касаний»: the figure is about
+ * aggregating the bases, not drawing more bars.
+ */
+const SCALE = Number(process.env.FAIRBASE_E2E_SCALE ?? 0);
+describe.runIf(SCALE > 0)('the dashboard with a demo company', () => {
+  let big: Awaited<ReturnType<typeof startServerProcess>>;
+  let bigDir: string;
+  let headEmail: string;
+  beforeAll(async () => {
+    bigDir = process.env.FAIRBASE_E2E_SCALE_DIR ?? mkdtempSync(join(tmpdir(), 'fairbase-e2e-scale-'));
+    const env = {
+      FAIRBASE_DATA_DIR: bigDir,
+      FAIRBASE_ADMIN_EMAIL: ADMIN.email,
+      FAIRBASE_ADMIN_PASSWORD: ADMIN.password,
+    };
+    const t0 = Date.now();
+    const demo = await runCliProcess(['--json', 'demo', '--clients', String(SCALE)], env);
+    if (demo.code === 0) {
+      const res = JSON.parse(demo.stdout) as { users: { email: string; role: string }[] };
+      headEmail = res.users.find((u) => u.role === 'head')!.email;
+      timings.push(`demo company of ${SCALE} clients loaded: ${Date.now() - t0} ms`);
+    } else {
+      // Already loaded (FAIRBASE_E2E_SCALE_DIR reused): the head is in the CLI's user list.
+      const list = await runCliProcess(['--json', 'user', 'list'], env);
+      headEmail = (JSON.parse(list.stdout) as { email: string; role: string }[]).find(
+        (u) => u.role === 'head',
+      )!.email;
+    }
+    big = await startServerProcess({ ...env, DATABASE_URL: '' });
+  }, 3_600_000);
+  afterAll(async () => {
+    await big?.stop();
+    if (!process.env.FAIRBASE_E2E_SCALE_DIR && bigDir) rmSync(bigDir, { recursive: true, force: true });
+  });
+
+  it('draws the charts for the whole team', async () => {
+    const page = await newPage();
+    await page.goto(big.url);
+    await page.getByLabel('Электронная почта').fill(headEmail);
+    await page.getByLabel('Пароль').fill('fairbase-demo');
+    const started = Date.now();
+    await page.getByRole('button', { name: 'Войти' }).click();
+    await page.getByRole('heading', { name: 'Дашборд' }).waitFor();
+    const coverage = await chartDrawn(page, 'Охват базы за 30 дн.');
+    await chartDrawn(page, 'База и лимит');
+    await chartDrawn(page, 'Касания по неделям (26 недель)');
+    timings.push(
+      `${SCALE} demo clients: head sign-in click → dashboard's 3 charts drawn: ${Date.now() - started} ms`,
+    );
+    const t1 = Date.now();
+    await page.reload();
+    await chartDrawn(page, 'Охват базы за 30 дн.');
+    await chartDrawn(page, 'База и лимит');
+    await chartDrawn(page, 'Касания по неделям (26 недель)');
+    timings.push(`${SCALE} demo clients: reload /dashboard → 3 charts drawn: ${Date.now() - t1} ms`);
+    expect(coverage.series).toBe(5);
+  }, 300_000);
 });
