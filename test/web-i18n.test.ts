@@ -2,10 +2,16 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-// The web UI's strings live in two resource files; a key missing from one shows its raw name on screen.
+// The web UI's strings live in resource files per language (ru.json + ru.activity.json, merged at the
+// top level in web/src/i18n/index.ts); a key missing from one shows its raw name on screen.
 const dir = 'web/src';
-const ru = JSON.parse(readFileSync(join(dir, 'i18n/ru.json'), 'utf8'));
-const en = JSON.parse(readFileSync(join(dir, 'i18n/en.json'), 'utf8'));
+const load = (f: string) => JSON.parse(readFileSync(join(dir, 'i18n', f), 'utf8'));
+const parts = {
+  ru: [load('ru.json'), load('ru.activity.json')],
+  en: [load('en.json'), load('en.activity.json')],
+};
+const ru = Object.assign({}, ...parts.ru);
+const en = Object.assign({}, ...parts.en);
 
 function keys(o: unknown, prefix = ''): string[] {
   if (!o || typeof o !== 'object') return [prefix];
@@ -20,6 +26,13 @@ function sources(p: string): string[] {
 }
 
 describe('web UI strings', () => {
+  it('the merged files do not overwrite each other (disjoint top-level sections)', () => {
+    for (const [main, extra] of [parts.ru, parts.en]) {
+      const shared = Object.keys(extra).filter((k) => k in main);
+      expect(shared).toEqual([]);
+    }
+  });
+
   it('Russian and English have the same keys', () => {
     expect(keys(en).sort()).toEqual(keys(ru).sort());
   });

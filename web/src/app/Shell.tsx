@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate } from 'react-router';
 import type { User } from '../api/types.ts';
 import { GlobalLookup } from '../features/lookup/GlobalLookup.tsx';
+import { NotificationBell } from '../features/notifications/NotificationBell.tsx';
 import { type Lang, setLang } from '../i18n/index.ts';
 import { useSignOut } from './auth.ts';
 import { screens } from './screens.tsx';
@@ -40,6 +41,7 @@ export function Shell({ user, children }: { user: User; children: ReactNode }) {
             <GlobalLookup canCreate={user.role !== 'admin'} />
           </div>
           <Space style={{ marginLeft: 'auto' }}>
+            <NotificationBell />
             <Segmented
               aria-label={t('header.language')}
               size="small"

@@ -35,5 +35,5 @@ export function useSignOut() {
 }
 
 export function homePath(role: Role): string {
-  return role === 'admin' ? '/users' : '/base';
+  return role === 'admin' ? '/users' : role === 'head' ? '/dashboard' : '/base';
 }

@@ -15,6 +15,30 @@ export type Screen = {
 
 export const screens: Screen[] = [
   {
+    path: '/dashboard',
+    nav: 'menu.dashboard',
+    roles: SELLERS,
+    component: lazy(() => import('../features/dashboard/DashboardPage.tsx')),
+  },
+  {
+    path: '/notifications',
+    nav: 'menu.notifications',
+    roles: ALL_ROLES,
+    component: lazy(() => import('../features/notifications/NotificationsPage.tsx')),
+  },
+  {
+    path: '/plans',
+    nav: 'menu.plans',
+    roles: SELLERS,
+    component: lazy(() => import('../features/plans/PlansPage.tsx')),
+  },
+  {
+    path: '/sweep',
+    nav: 'menu.sweep',
+    roles: ['head'],
+    component: lazy(() => import('../features/sweep/SweepPage.tsx')),
+  },
+  {
     path: '/base',
     nav: 'nav.base',
     roles: SELLERS,

@@ -1,7 +1,9 @@
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import en from './en.json';
+import enActivity from './en.activity.json';
 import ru from './ru.json';
+import ruActivity from './ru.activity.json';
 
 export type Lang = 'ru' | 'en';
 export const LANG_KEY = 'fairbase.lang';
@@ -15,7 +17,7 @@ export function storedLang(): Lang {
 }
 
 void i18n.use(initReactI18next).init({
-  resources: { ru: { translation: ru }, en: { translation: en } },
+  resources: { ru: { translation: { ...ru, ...ruActivity } }, en: { translation: { ...en, ...enActivity } } },
   lng: storedLang(),
   fallbackLng: 'ru',
   interpolation: { escapeValue: false },

@@ -10,6 +10,8 @@ import { DASH, fmtDate, isFuture } from '../../ui/format.ts';
 import { ProtectionBadge } from '../../ui/ProtectionBadge.tsx';
 import { EmptyState, ErrorAlert, errorText, Loading } from '../../ui/states.tsx';
 import { useMyBase } from './api.ts';
+import { ExpiryDays } from '../activity/ExpiryDays.tsx';
+import { useMyExpiry } from '../activity/api.ts';
 
 type Protection = 'all' | 'protected' | 'unprotected';
 type Age = 'all' | 'new' | 'old';
@@ -18,6 +20,7 @@ const DAY = 86_400_000;
 export default function BasePage() {
   const { t } = useTranslation();
   const base = useMyBase();
+  const expiry = useMyExpiry();
   const [q, setQ] = useState('');
   const [protection, setProtection] = useState<Protection>('all');
   const [age, setAge] = useState<Age>('all');
@@ -120,7 +123,11 @@ export default function BasePage() {
           },
           // Touches and expiry come with the touch log capability (C3/C7): shown as «—» until then.
           { title: t('base.col.lastTouch'), key: 'lastTouch', render: () => DASH },
-          { title: t('base.col.expiry'), key: 'expiry', render: () => DASH },
+          {
+            title: t('base.col.expiry'),
+            key: 'expiry',
+            render: (_: unknown, r) => <ExpiryDays item={expiry.data?.byClient.get(r.id)} />,
+          },
           { title: t('base.col.nextStep'), key: 'next', render: () => DASH },
         ]}
       />

@@ -29,6 +29,7 @@ import { SwapDialog } from '../pool/SwapDialog.tsx';
 import { ApiError } from '../../api/client.ts';
 import { useManagers } from './api.ts';
 import { describeEvent, managerNames } from './events.ts';
+import { ClientActivity } from '../activity/ClientActivity.tsx';
 
 export default function ClientPage() {
   const { t } = useTranslation();
@@ -39,7 +40,12 @@ export default function ClientPage() {
   const card = useQuery({ queryKey: ['client', id], queryFn: () => get<ClientCard>(`/api/clients/${id}`) });
   const history = useQuery({
     queryKey: ['client', id, 'history'],
-    queryFn: () => get<Page<LedgerEvent>>(`/api/clients/${id}/history`, { order: 'desc', limit: 100 }),
+    queryFn: () =>
+      get<Page<LedgerEvent>>(`/api/clients/${id}/history`, {
+        order: 'desc',
+        limit: 100,
+        include: 'ownership',
+      }),
   });
   const managers = useManagers();
   const [dialog, setDialog] = useState<'edit' | 'transfer' | 'merge' | null>(null);
@@ -217,6 +223,8 @@ export default function ClientPage() {
           {c.notes ? <Typography.Paragraph>{c.notes}</Typography.Paragraph> : null}
         </Space>
       </Card>
+
+      <ClientActivity card={c} />
 
       <Card title={t('client.timeline')} size="small">
         {history.isPending ? <Loading /> : null}
