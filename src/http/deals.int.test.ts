@@ -72,6 +72,7 @@ describe('deals and orders (C9)', () => {
       wonAt: env.clock.now.toISOString(),
       ownerIds: [anna.id],
       byNonOwner: false,
+      disputeId: null,
     });
     const due = new Date(env.clock.now.getTime() + 14 * 86_400_000).toISOString();
     const order = await call(env, anna, 'PATCH', `/api/deals/${id}`, {
