@@ -24,6 +24,7 @@ import { describeRejection } from '../contract/rejections.ts';
 import { roleSchema, statusSchema } from '../contract/schemas.ts';
 
 import { type CliIo, processIo, table } from './output.ts';
+import { registerDisputeCommands } from './dispute-commands.ts';
 import { registerSweepCommands } from './sweep-commands.ts';
 import { registerActivityCommands } from './activity.ts';
 import { dedupeCsv, parseColumnsOption } from './dedupe.ts';
@@ -559,7 +560,7 @@ export async function runCli(
         }),
     );
 
-  registerSweepCommands(program, {
+  const kit = {
     io,
     withCtx,
     print,
@@ -568,7 +569,9 @@ export async function runCli(
     userRef,
     intArg,
     json: () => Boolean(program.opts().json),
-  });
+  };
+  registerSweepCommands(program, kit);
+  registerDisputeCommands(program, kit);
   registerActivityCommands(program, {
     withCtx,
     userRef,
