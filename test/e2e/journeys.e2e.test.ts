@@ -261,12 +261,12 @@ describe('a head of sales', () => {
     await page.getByRole('link', { name: 'Правила' }).waitFor();
     await page.getByText('EN', { exact: true }).click();
     await page.getByRole('link', { name: 'Rules' }).waitFor();
-    await page.getByRole('heading', { name: 'My base' }).waitFor();
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor(); // a head lands on the dashboard
     await page.reload();
     await page.getByRole('link', { name: 'Pool' }).waitFor();
     await page.getByText('RU', { exact: true }).click();
     await page.getByRole('link', { name: 'Копилка' }).waitFor();
-    await page.getByRole('heading', { name: 'Моя база' }).waitFor();
+    await page.getByRole('heading', { name: 'Дашборд' }).waitFor();
   });
 });
 
