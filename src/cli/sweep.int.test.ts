@@ -138,3 +138,85 @@ describe('the nightly schedule', () => {
     expect(list[0]!.finished_at).not.toBeNull();
   });
 });
+
+describe('fairbase dispute and handover', () => {
+  it('a manager asks for a client by hand, a head decides it from the command line', async () => {
+    env.clock.set(new Date(T0.getTime() + 400 * DAY));
+    const boris = await addTestUser(env, 'manager', { name: 'Boris' });
+    const c = await addPoolClient(env, head, 'CLI dispute');
+    await env.ctx.db.execute(
+      sql`UPDATE ownership SET owner_id = ${anna.id}, since = ${iso(400)} WHERE client_id = ${c}`,
+    );
+    const bad = await cli('dispute', 'open', String(c), '--as', anna.email, '--reason', 'x');
+    expect(bad.code).toBe(12); // ALREADY_OWNER
+    const open = await cli(
+      '--json',
+      'dispute',
+      'open',
+      String(c),
+      '--as',
+      boris.email,
+      '--reason',
+      'знаю директора',
+    );
+    expect(open.code).toBe(0);
+    const id = JSON.parse(open.out).id as number;
+    const list = await cli('dispute', 'list', '--status', 'open');
+    expect(list.out).toContain('CLI dispute');
+    expect(
+      (
+        await cli(
+          'dispute',
+          'decide',
+          String(id),
+          '--as',
+          head.email,
+          '--resolution',
+          'maybe',
+          '--comment',
+          'x',
+        )
+      ).code,
+    ).toBe(2);
+    const split = await cli(
+      '--json',
+      'dispute',
+      'decide',
+      String(id),
+      '--as',
+      head.email,
+      '--resolution',
+      'split',
+      '--owner-share',
+      '25',
+      '--comment',
+      'пополам не честно',
+    );
+    expect(split.code).toBe(0);
+    expect(JSON.parse(split.out)).toMatchObject({
+      resolution: 'split',
+      shares: [{ bps: 2500 }, { bps: 7500 }],
+    });
+  });
+
+  it('previews a handover without changing anything, then applies it', async () => {
+    const preview = await cli('handover', anna.email, '--as', head.email, '--kind', 'left');
+    expect(preview.code).toBe(0);
+    expect(preview.out).toContain('PREVIEW');
+    const applied = await cli(
+      '--json',
+      'handover',
+      anna.email,
+      '--as',
+      head.email,
+      '--kind',
+      'left',
+      '--apply',
+    );
+    expect(applied.code).toBe(0);
+    const id = JSON.parse(applied.out).handoverId as number;
+    expect(id).toBeGreaterThan(0);
+    expect((await cli('handover-show', String(id))).code).toBe(0);
+    expect(await ownershipVsLedger(env.ctx.db)).toEqual([]);
+  });
+});

@@ -77,7 +77,7 @@ describe('notifications (C15)', () => {
     expect(list.body.unreadCount).toBe(1);
     expect(list.body.items[0]).toMatchObject({
       kind: 'foreign_touch',
-      title: 'Boris contacted your client Юникс',
+      title: 'Boris связался с вашим клиентом «Юникс»',
       readAt: null,
       payload: { clientId: c, authorId: boris.id },
     });
@@ -129,7 +129,7 @@ describe('e-mail delivery through a local SMTP server (C15)', () => {
       expect(sink.received).toHaveLength(1);
       expect(sink.received[0]!.to).toEqual([anna.email]);
       expect(sink.received[0]!.from).toBe('noreply@fairbase.test');
-      expect(sink.received[0]!.raw).toContain('Subject: Boris contacted your client Electrocentre');
+      expect(decodeSubject(sink.received[0]!.raw)).toBe('Boris связался с вашим клиентом «Electrocentre»');
       // A second run sends nothing more.
       expect(await sendPendingEmails(env.ctx, mailer)).toMatchObject({ sent: 0 });
       expect(sink.received).toHaveLength(1);
@@ -252,3 +252,24 @@ describe('daily nudges (C15)', () => {
     expect(after.body.untouched.total).toBe(1);
   });
 });
+
+/** The Subject header of a raw message with RFC 2047 encoded words (B or Q) decoded. */
+function decodeSubject(raw: string): string {
+  const m = /^Subject: (.*(?:\r?\n[ \t].*)*)/m.exec(raw);
+  if (!m) return '';
+  return m[1]!
+    .replace(/\r?\n[ \t]/g, ' ')
+    .replace(/\?=\s+=\?/g, '?==?')
+    .replace(/=\?utf-8\?([bq])\?([^?]*)\?=/gi, (_, enc: string, text: string) =>
+      enc.toLowerCase() === 'b'
+        ? Buffer.from(text, 'base64').toString('utf8')
+        : Buffer.from(
+            text
+              .replace(/_/g, ' ')
+              .replace(/=([0-9a-f]{2})/gi, (_h, hex: string) =>
+                String.fromCharCode(Number.parseInt(hex, 16)),
+              ),
+            'latin1',
+          ).toString('utf8'),
+    );
+}

@@ -124,8 +124,9 @@ export async function logTouch(
     const touch = (await getTouch(tx, Number(row!.id)))!;
     for (const ownerId of check.notifyOwnerIds)
       await notify(tx, now, ownerId, 'foreign_touch', {
-        title: `${touch.authorName} contacted your client ${client.display_name}`,
-        text: `${touch.authorName} logged an outbound ${touch.kind} with ${client.display_name} on ${occurredAt.toISOString()} (rule R-VOICE-1).`,
+        // Russian, the team's language (e-mail subject and body, the inbox line).
+        title: `${touch.authorName} связался с вашим клиентом «${client.display_name}»`,
+        text: `${touch.authorName}: ${KIND_RU[touch.kind] ?? touch.kind} с «${client.display_name}», ${occurredAt.toISOString().slice(0, 16).replace('T', ' ')} UTC (правило R-VOICE-1).`,
         clientId: cmd.clientId,
         clientName: client.display_name,
         touchId: touch.id,
@@ -152,6 +153,14 @@ export async function logTouch(
     return ok({ touch, warnings });
   });
 }
+
+const KIND_RU: Record<string, string> = {
+  call: 'звонок',
+  meeting: 'встреча',
+  email: 'письмо',
+  proposal: 'КП',
+  note: 'заметка',
+};
 
 function inList(ids: number[]) {
   return sql`(${sql.join(
