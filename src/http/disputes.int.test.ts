@@ -281,11 +281,16 @@ describe('a head decides what the rules leave open (R-DISP-5)', () => {
       stage: 'won',
     });
     expect(deal.status).toBe(201);
-    await expect(
-      env.ctx.db.transaction(async (tx) => {
+    // Checked at commit: on PostgreSQL the driver reports the failed COMMIT with the trigger's message as the cause.
+    const err = await env.ctx.db
+      .transaction(async (tx) => {
         await tx.execute(sql`UPDATE deal_credits SET share_bps = 9000 WHERE deal_id = ${deal.body.deal.id}`);
-      }),
-    ).rejects.toThrow(/10000/);
+      })
+      .then(
+        () => null,
+        (e: Error & { cause?: Error }) => `${e.message} ${e.cause?.message ?? ''}`,
+      );
+    expect(err).toMatch(/sum to 9000 bps, not 10000/);
     const credits = await call(env, head, 'GET', `/api/deals/${deal.body.deal.id}/credits`);
     expect(credits.body.credits).toEqual([
       { managerId: b.id, role: 'closer', shareBps: 10_000, amountKopecks: 100, source: 'default' },
