@@ -25,6 +25,7 @@ import { roleSchema, statusSchema } from '../contract/schemas.ts';
 
 import { type CliIo, processIo, table } from './output.ts';
 import { registerSweepCommands } from './sweep-commands.ts';
+import { registerMoneyCommands } from './money-commands.ts';
 import { registerActivityCommands } from './activity.ts';
 import { dedupeCsv, parseColumnsOption } from './dedupe.ts';
 import { startServer } from './start.ts';
@@ -560,6 +561,16 @@ export async function runCli(
     );
 
   registerSweepCommands(program, {
+    io,
+    withCtx,
+    print,
+    unwrap,
+    reject,
+    userRef,
+    intArg,
+    json: () => Boolean(program.opts().json),
+  });
+  registerMoneyCommands(program, {
     io,
     withCtx,
     print,
