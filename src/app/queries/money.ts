@@ -49,7 +49,7 @@ export async function commissionForMonth(ex: Executor, q: { month: string; manag
     paid_at: Date | string | null;
   }>(
     ex,
-    sql`SELECT d.id, d.title, d.client_id, c.name AS client_name, d.manager_id, d.amount_kopecks,
+    sql`SELECT d.id, d.title, d.client_id, c.display_name AS client_name, d.manager_id, d.amount_kopecks,
           d.won_at, d.due_at, d.paid_at
         FROM deals d JOIN clients c ON c.id = d.client_id
         WHERE d.stage = 'won' AND d.won_at >= ${range.from} AND d.won_at < ${range.to}
@@ -131,7 +131,7 @@ export async function receivables(ex: Executor, q: { now: Date; managerId?: numb
     due_at: Date | string;
   }>(
     ex,
-    sql`SELECT d.id, d.title, d.client_id, c.name AS client_name, d.manager_id, d.amount_kopecks, d.due_at
+    sql`SELECT d.id, d.title, d.client_id, c.display_name AS client_name, d.manager_id, d.amount_kopecks, d.due_at
         FROM deals d JOIN clients c ON c.id = d.client_id
         WHERE d.stage = 'won' AND d.paid_at IS NULL AND d.due_at IS NOT NULL AND d.due_at < ${q.now}
           ${q.managerId === undefined ? sql`` : sql`AND d.manager_id = ${q.managerId}`}`,
