@@ -26,6 +26,7 @@ import { roleSchema, statusSchema } from '../contract/schemas.ts';
 import { type CliIo, processIo, table } from './output.ts';
 import { registerDisputeCommands } from './dispute-commands.ts';
 import { registerSweepCommands } from './sweep-commands.ts';
+import { registerMoneyCommands } from './money-commands.ts';
 import { registerActivityCommands } from './activity.ts';
 import { dedupeCsv, parseColumnsOption } from './dedupe.ts';
 import { startServer } from './start.ts';
@@ -572,6 +573,7 @@ export async function runCli(
   };
   registerSweepCommands(program, kit);
   registerDisputeCommands(program, kit);
+  registerMoneyCommands(program, kit);
   registerActivityCommands(program, {
     withCtx,
     userRef,

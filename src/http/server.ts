@@ -194,6 +194,7 @@ export async function buildServer(opts: ServerOptions): Promise<App> {
   registerDealRoutes(app, opts.ctx);
   registerNotificationRoutes(app, opts.ctx);
   registerPlanRoutes(app, opts.ctx);
+  (await import('./routes/money.ts')).registerMoneyRoutes(app, opts.ctx);
   registerOpsRoutes(app, opts.ops?.run ?? null);
   return app;
 }

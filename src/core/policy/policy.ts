@@ -56,6 +56,52 @@ export const defaultIdentityRules: z.infer<typeof identitySchema> = {
   nameSimilarityMin: 0.5,
 };
 
+const commissionTierSchema = z.object({
+  /** The tier starts at this much credited revenue in the month (kopecks); the first tier starts at 0. */
+  fromKopecks: z.number().int().min(0),
+  /** Commission rate in basis points (500 = 5 %). */
+  rateBps: z.number().int().min(0).max(10_000),
+});
+
+const commissionSchema = z
+  .object({
+    /** flat: one rate on all credited revenue; tiers: the rate depends on the month's credited revenue (R-COMM-2). */
+    mode: z.enum(['flat', 'tiers']),
+    /** mode flat: the rate in basis points (500 = 5 %). */
+    flatRateBps: z.number().int().min(0).max(10_000),
+    tiers: z.array(commissionTierSchema).min(1).max(20),
+    /**
+     * marginal: each tier's rate applies to the revenue inside that tier (like tax brackets, no cliff);
+     * whole: the rate of the highest tier reached applies to the whole month.
+     */
+    tierApplication: z.enum(['marginal', 'whole']),
+    /** Commission on an unpaid order is held back until the order is paid (R-COMM-4). */
+    holdBackUnpaid: z.boolean(),
+  })
+  .refine((c) => c.tiers[0]!.fromKopecks === 0, {
+    message: 'the first tier must start at 0',
+    path: ['tiers'],
+  })
+  .refine((c) => c.tiers.every((t, i) => i === 0 || t.fromKopecks > c.tiers[i - 1]!.fromKopecks), {
+    message: 'tiers must start at increasing amounts',
+    path: ['tiers'],
+  });
+
+/** 0 → 3 %, 500 000 ₽ → 5 %, 1 500 000 ₽ → 7 %. */
+const defaultCommissionTiers = [
+  { fromKopecks: 0, rateBps: 300 },
+  { fromKopecks: 50_000_000, rateBps: 500 },
+  { fromKopecks: 150_000_000, rateBps: 700 },
+];
+
+export const defaultCommissionRules: z.infer<typeof commissionSchema> = {
+  mode: 'tiers',
+  flatRateBps: 500,
+  tiers: defaultCommissionTiers,
+  tierApplication: 'marginal',
+  holdBackUnpaid: true,
+};
+
 export const policySchema = z.object({
   preset: z.enum(['team', 'balanced', 'competition', 'custom']),
   lines: z.object({
@@ -137,6 +183,8 @@ export const policySchema = z.object({
     .default({ protectionDays: 30, keyTop: 10, keepIfCoverClosedOrder: true }),
   /** Duplicate detection (C2); a default so that policy versions stored before it still parse. */
   identity: identitySchema.default(defaultIdentityRules),
+  /** Commission (C12, C22); a default so that policy versions stored before it still parse. */
+  commission: commissionSchema.default(defaultCommissionRules),
 });
 
 export type Policy = z.infer<typeof policySchema>;
@@ -180,6 +228,7 @@ const base: Policy = {
   splits: { defaultPreset: 'by_contribution', byContribution: { originator: 30, closer: 60, helper: 10 } },
   handover: { protectionDays: 30, keyTop: 10, keepIfCoverClosedOrder: true },
   identity: defaultIdentityRules,
+  commission: defaultCommissionRules,
 };
 
 /**
@@ -209,6 +258,7 @@ export const presets: Readonly<Record<PresetName, Policy>> = {
     contact: { cooldownDays: 5, nonOwnerOutreach: 'block' },
     disputes: { ...base.disputes, openOnMeeting: true, autoResolution: 'owner_keeps' },
     splits: { defaultPreset: 'by_contribution', byContribution: { originator: 40, closer: 50, helper: 10 } },
+    commission: { ...defaultCommissionRules, mode: 'flat', flatRateBps: 500, holdBackUnpaid: false },
   },
   balanced: base,
   competition: {
@@ -227,6 +277,15 @@ export const presets: Readonly<Record<PresetName, Policy>> = {
       autoTransferIfOwnerIdleDays: 21,
     },
     splits: { defaultPreset: 'by_contribution', byContribution: { originator: 20, closer: 75, helper: 5 } },
+    commission: {
+      ...defaultCommissionRules,
+      tiers: [
+        { fromKopecks: 0, rateBps: 300 },
+        { fromKopecks: 50_000_000, rateBps: 600 },
+        { fromKopecks: 150_000_000, rateBps: 900 },
+      ],
+      tierApplication: 'whole',
+    },
   },
 };
 
