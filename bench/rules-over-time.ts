@@ -85,7 +85,7 @@ async function generate(ctx: AppContext) {
   await ex.execute(sql`INSERT INTO ownership (client_id, line_id, owner_id, since, last_reason)
     SELECT c.id, l.id,
            CASE WHEN c.id <= ${owned} THEN (SELECT min(id) FROM users WHERE role = 'manager') + (c.id % ${K}) END,
-           ${now}::timestamptz - make_interval(days => 20 + (c.id * 7919) % 100), 'CLAIMED_FROM_POOL'
+           ${now}::timestamptz - make_interval(days => (20 + (c.id::bigint * 7919) % 100)::int), 'CLAIMED_FROM_POOL'
     FROM clients c CROSS JOIN lines l WHERE l.is_default
     ON CONFLICT (client_id, line_id) DO UPDATE SET owner_id = excluded.owner_id, since = excluded.since`);
   log(`${fmtNum(owned)} owned slots`);
