@@ -210,7 +210,7 @@ export async function returnFromLeave(ctx: AppContext, now: Date): Promise<numbe
         created_at: Date | string;
         status: string;
       }>(tx, sql`SELECT manager_id, plan, created_at, status FROM handovers WHERE id = ${id} FOR UPDATE`);
-      if (!h || h.status !== 'applied') return 0;
+      if (h?.status !== 'applied') return 0;
       const rules = await loadRules(tx, undefined);
       if (!rules.ok) return 0;
       const { policy } = rules.value;

@@ -13,8 +13,6 @@ import { setPolicy } from '../app/use-cases/policy.ts';
 import { allocate } from '../core/disputes/dispute.ts';
 import { type PresetName, presets } from '../core/policy/policy.ts';
 
-const DAY = 86_400_000;
-
 /**
  * The Юникс case from SPEC.md as an executable scenario (issue C11/C12), under each preset:
  * A claims ООО «Юникс» and e-mails its marketer; two weeks later the store «Электроцентр» calls,
