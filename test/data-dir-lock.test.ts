@@ -33,7 +33,7 @@ describe('the PGlite data folder is opened by one process only', () => {
     // Released on close: the folder opens again.
     const again = await connect({ dataDir: dir });
     await again.close();
-  });
+  }, 120_000); // child processes: slow on a loaded 2-core box
 
   it('takes over a stale lock left by a dead process', async () => {
     const dir = tmp();
@@ -43,7 +43,7 @@ describe('the PGlite data folder is opened by one process only', () => {
     );
     const db = await connect({ dataDir: dir });
     await db.close();
-  });
+  }, 120_000);
 
   it('a CLI command run while the server holds the folder goes through the server', async () => {
     const dir = tmp();
