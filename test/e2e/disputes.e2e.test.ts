@@ -106,6 +106,19 @@ describe('disputes and handover in the browser', () => {
     await maria.getByRole('link', { name: 'Моя база' }).click();
     await maria.getByRole('link', { name: 'Юникс' }).waitFor();
     timings.push(`dispute decided and seen by the claimant: ${Date.now() - t0} ms`);
+
+    // Пётр asks for one of Мария's clients from its card: the dispute opens with his reason.
+    const petr = await newPage();
+    await signIn(petr, PETR.email);
+    await petr.getByRole('link', { name: 'Споры' }).waitFor();
+    await petr.goto(`${server.url}/clients/${seeded.pool[6]}`);
+    await petr.getByRole('button', { name: 'Спорить за клиента' }).click();
+    const dialog = petr.getByRole('dialog', { name: 'Спор за клиента' });
+    await dialog.getByLabel('Причина').fill('Клиент пришёл по моей рекомендации');
+    await dialog.getByRole('button', { name: 'Открыть спор' }).click();
+    await petr.getByRole('heading', { name: /^Спор за клиента «/ }).waitFor();
+    await petr.getByText('Клиент пришёл по моей рекомендации').waitFor();
+    await petr.getByText('Открыт', { exact: true }).waitFor();
   }, 120_000);
 
   it('a head previews and applies a handover for a manager on leave and sees the new bases', async () => {
