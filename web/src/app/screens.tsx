@@ -62,6 +62,28 @@ export const screens: Screen[] = [
     component: lazy(() => import('../features/review/ReviewPage.tsx')),
   },
   {
+    path: '/disputes',
+    nav: 'disputes.menu',
+    roles: SELLERS,
+    component: lazy(() => import('../features/disputes/DisputesPage.tsx')),
+  },
+  {
+    path: '/disputes/:id',
+    roles: SELLERS,
+    component: lazy(() => import('../features/disputes/DisputesPage.tsx')),
+  },
+  {
+    path: '/handover',
+    nav: 'handover.menu',
+    roles: ['head'],
+    component: lazy(() => import('../features/handover/HandoverPage.tsx')),
+  },
+  {
+    path: '/handover/:id',
+    roles: ['head'],
+    component: lazy(() => import('../features/handover/HandoverPage.tsx')),
+  },
+  {
     path: '/policy',
     nav: 'nav.policy',
     roles: ['head'],

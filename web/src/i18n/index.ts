@@ -2,8 +2,10 @@ import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import en from './en.json';
 import enActivity from './en.activity.json';
+import enDisputes from './en.disputes.json';
 import ru from './ru.json';
 import ruActivity from './ru.activity.json';
+import ruDisputes from './ru.disputes.json';
 
 export type Lang = 'ru' | 'en';
 export const LANG_KEY = 'fairbase.lang';
@@ -17,7 +19,10 @@ export function storedLang(): Lang {
 }
 
 void i18n.use(initReactI18next).init({
-  resources: { ru: { translation: { ...ru, ...ruActivity } }, en: { translation: { ...en, ...enActivity } } },
+  resources: {
+    ru: { translation: { ...ru, ...ruActivity, ...ruDisputes } },
+    en: { translation: { ...en, ...enActivity, ...enDisputes } },
+  },
   lng: storedLang(),
   fallbackLng: 'ru',
   interpolation: { escapeValue: false },

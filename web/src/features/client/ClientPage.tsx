@@ -19,6 +19,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { get, patch, post } from '../../api/client.ts';
+import { OpenDisputeButton } from '../disputes/OpenDisputeButton.tsx';
 import type { ClientCard, LedgerEvent, LookupResult, Manager, Page } from '../../api/types.ts';
 import { SELLERS, useMe } from '../../app/auth.ts';
 import { DASH, fmtDate, fmtDateTime } from '../../ui/format.ts';
@@ -112,6 +113,7 @@ export default function ClientPage() {
               {t('client.release')}
             </Button>
           ) : null}
+          {user.role === 'manager' && !mine && !inPool ? <OpenDisputeButton clientId={c.id} /> : null}
           {isSeller ? <Button onClick={() => setDialog('edit')}>{t('client.edit')}</Button> : null}
           {isHead ? <Button onClick={() => setDialog('transfer')}>{t('client.transfer')}</Button> : null}
           {isHead ? <Button onClick={() => setDialog('merge')}>{t('client.merge')}</Button> : null}

@@ -1,0 +1,157 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// @ts-expect-error: a plain .mjs helper without types
+import { buildWeb } from '../../bin/build-web.mjs';
+import { startServerProcess } from '../support/processes.ts';
+import { launchChromium } from './browser.ts';
+import { ADMIN, HEAD, MARIA, PASSWORD, PETR, seed, signIn as apiSignIn } from './seed.ts';
+
+/**
+ * Browser journeys of «Споры» (C11) and «Передача базы» (C16): a head decides a dispute Мария opened
+ * over Petr's Юникс, Мария sees it resolved and the client in her base; a head hands Мария's base
+ * over to Пётр while she is on leave. Screenshots go to docs/screenshots/.
+ */
+const SHOTS = 'docs/screenshots';
+let server: Awaited<ReturnType<typeof startServerProcess>>;
+let browser: Browser;
+let dataDir: string;
+let seeded: Awaited<ReturnType<typeof seed>>;
+const contexts: BrowserContext[] = [];
+const timings: string[] = [];
+
+beforeAll(async () => {
+  await buildWeb({ quiet: true });
+  dataDir = mkdtempSync(join(tmpdir(), 'fairbase-e2e-disputes-'));
+  server = await startServerProcess({
+    FAIRBASE_DATA_DIR: dataDir,
+    FAIRBASE_ADMIN_EMAIL: ADMIN.email,
+    FAIRBASE_ADMIN_PASSWORD: ADMIN.password,
+    DATABASE_URL: '',
+  });
+  seeded = await seed(server.url);
+  const asHead = await apiSignIn(server.url, HEAD.email, PASSWORD);
+  const active = await asHead('GET', '/api/policy');
+  await asHead('PUT', '/api/policy', {
+    policy: { ...active.policy, disputes: { ...active.policy.disputes, autoResolution: 'head_decides' } },
+    note: 'disputes go to the head',
+  });
+  const asMaria = await apiSignIn(server.url, MARIA.email, PASSWORD);
+  await asMaria('POST', '/api/disputes', {
+    clientId: seeded.unixId,
+    reason: 'Я вела переговоры с директором Юникса',
+  });
+  browser = await launchChromium();
+  mkdirSync(SHOTS, { recursive: true });
+}, 400_000);
+
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => {});
+  await browser?.close();
+  await server?.stop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  console.log(`\nDisputes browser timings:\n  ${timings.join('\n  ')}`);
+});
+
+async function newPage(): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'ru-RU' });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  return page;
+}
+
+async function signIn(page: Page, email: string) {
+  await page.goto(server.url);
+  await page.getByLabel('Электронная почта').fill(email);
+  await page.getByLabel('Пароль').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Войти' }).click();
+}
+
+const shot = (page: Page, name: string) => page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+
+describe('disputes and handover in the browser', () => {
+  it('a head decides «передать» on the evidence; the claimant sees it resolved and the client in her base', async () => {
+    const t0 = Date.now();
+    const page = await newPage();
+    await signIn(page, HEAD.email);
+    await page.getByRole('link', { name: 'Споры' }).click();
+    await page.getByRole('heading', { name: 'Споры' }).waitFor();
+    await page.getByRole('link', { name: 'Юникс' }).click();
+    await page.getByRole('heading', { name: 'Спор за клиента «Юникс»' }).waitFor();
+    // The frozen evidence, side by side: Petr entered the identifiers of Юникс.
+    await page.getByText(`Владелец: ${PETR.name}`).waitFor();
+    await page.getByText(`Претендент: ${MARIA.name}`).waitFor();
+    await page.getByText('Я вела переговоры с директором Юникса').waitFor();
+    const ids = page.getByRole('table', { name: 'Кто ввёл идентификаторы' });
+    await expect.poll(() => ids.getByText('7707083893').count()).toBeGreaterThan(0);
+    await page.getByRole('radio', { name: 'передать' }).check();
+    const submit = page.getByRole('button', { name: 'Решить спор' });
+    expect(await submit.isDisabled()).toBe(true); // a comment is required
+    await page.getByLabel('Комментарий').fill('Мария довела переговоры до встречи');
+    await shot(page, 'disputes');
+    await submit.click();
+    await page.getByText('Спор решён').waitFor();
+    await page.getByText('Передать претенденту').first().waitFor();
+    expect(await page.getByRole('button', { name: 'Решить спор' }).count()).toBe(0);
+
+    const maria = await newPage();
+    await signIn(maria, MARIA.email);
+    await maria.getByRole('link', { name: 'Споры' }).click();
+    const row = maria.getByRole('row', { name: /Юникс/ });
+    await row.getByText('Решён').waitFor();
+    await row.getByText('Передать претенденту').waitFor();
+    await maria.getByRole('link', { name: 'Моя база' }).click();
+    await maria.getByRole('link', { name: 'Юникс' }).waitFor();
+    timings.push(`dispute decided and seen by the claimant: ${Date.now() - t0} ms`);
+
+    // Пётр asks for one of Мария's clients from its card: the dispute opens with his reason.
+    const petr = await newPage();
+    await signIn(petr, PETR.email);
+    await petr.getByRole('link', { name: 'Споры' }).waitFor();
+    await petr.goto(`${server.url}/clients/${seeded.pool[6]}`);
+    await petr.getByRole('button', { name: 'Спорить за клиента' }).click();
+    const dialog = petr.getByRole('dialog', { name: 'Спор за клиента' });
+    await dialog.getByLabel('Причина').fill('Клиент пришёл по моей рекомендации');
+    await dialog.getByRole('button', { name: 'Открыть спор' }).click();
+    await petr.getByRole('heading', { name: /^Спор за клиента «/ }).waitFor();
+    await petr.getByText('Клиент пришёл по моей рекомендации').waitFor();
+    await petr.getByText('Открыт', { exact: true }).waitFor();
+  }, 120_000);
+
+  it('a head previews and applies a handover for a manager on leave and sees the new bases', async () => {
+    const t0 = Date.now();
+    const page = await newPage();
+    await signIn(page, HEAD.email);
+    await page.getByRole('link', { name: 'Передача базы' }).click();
+    await page.getByRole('heading', { name: 'Передача базы' }).waitFor();
+    await page.getByLabel('Менеджер').click();
+    await page.getByTitle(new RegExp(`^${MARIA.name}`)).click();
+    await page.getByRole('radio', { name: 'отпуск' }).check();
+    const back = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+    await page.getByLabel('Дата возвращения').fill(back);
+    await page.getByLabel('Дата возвращения').press('Enter');
+    await page.getByRole('radio', { name: 'по очереди' }).check();
+    await page.getByLabel('Получатели').click();
+    await page.getByTitle(PETR.name, { exact: true }).click();
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Показать распределение' }).click();
+    const receivers = page.getByRole('table', { name: 'Базы получателей' });
+    const petrRow = receivers.getByRole('row', { name: new RegExp(PETR.name) });
+    await petrRow.waitFor();
+    // Мария holds three (two claimed, Юникс won in the dispute): all go to Пётр, whose base was emptied.
+    await expect.poll(() => petrRow.textContent()).toMatch(/0.*3.*3 \//);
+    const clients = page.getByRole('table', { name: 'Клиенты' });
+    await clients.getByRole('link', { name: 'Юникс' }).waitFor();
+    await shot(page, 'handover');
+    await page.getByRole('button', { name: 'Передать' }).click();
+    await page.locator('.ant-popconfirm').getByRole('button', { name: 'Передать' }).click();
+    await page.getByText('3. Готово').waitFor();
+    await page.getByRole('link', { name: /Открыть передачу/ }).click();
+    await page.getByRole('heading', { name: /Передача №\d+: база/ }).waitFor();
+    await page.getByRole('table', { name: 'Клиенты' }).getByRole('link', { name: 'Юникс' }).waitFor();
+    timings.push(`handover previewed, applied and viewed: ${Date.now() - t0} ms`);
+  }, 120_000);
+});
