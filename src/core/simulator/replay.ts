@@ -371,10 +371,8 @@ export function replay(o: ReplayOptions): SimRun {
       if (sl.ownerId === t.authorId) {
         if (t.at >= sl.since) {
           sl.lastTouch = t.at;
-          if (t.outcome !== null && qualifying.has(t.outcome)) {
-            sl.lastQ = t.at;
-            if (live) queue(sl);
-          }
+          // Only postpones the expiry: the queued sweep re-decides and re-queues (lazy, no date maths per touch).
+          if (t.outcome !== null && qualifying.has(t.outcome)) sl.lastQ = t.at;
         }
       } else if (live && sl.ownerId !== null) {
         if (!counted) {
@@ -476,10 +474,8 @@ export function replay(o: ReplayOptions): SimRun {
     if (live && sl.ownerId !== null && sl.ownerId !== d.managerId && policy.disputes.openOnWonDeal) {
       shares = dispute(sl, d.managerId, d.at, 'won_deal', d);
     }
-    if (sl.ownerId !== null && sl.firstWon === null && d.at >= sl.since) {
-      sl.firstWon = d.at;
-      if (live) queue(sl);
-    }
+    // An order only postpones the expiry (R-EXP-2 met): re-decided lazily at the queued sweep.
+    if (sl.ownerId !== null && sl.firstWon === null && d.at >= sl.since) sl.firstWon = d.at;
     if (!live) return;
     const parts = allocate(d.amountKopecks, shares);
     shares.forEach((x, i) => {
