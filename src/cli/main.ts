@@ -574,6 +574,7 @@ export async function runCli(
   registerSweepCommands(program, kit);
   registerDisputeCommands(program, kit);
   registerMoneyCommands(program, kit);
+  (await import('./simulate-commands.ts')).registerSimulateCommands(program, kit);
   registerActivityCommands(program, {
     withCtx,
     userRef,

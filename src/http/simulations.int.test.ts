@@ -1,6 +1,11 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addTestUser, call, createTestEnv, type Seller, type TestEnv } from '../../test/helpers.ts';
 import { loadDemo } from '../app/use-cases/load-demo.ts';
+import { runCli } from '../cli/main.ts';
+import { bufferIo } from '../cli/output.ts';
 
 let env: TestEnv;
 let head: Seller;
@@ -77,4 +82,66 @@ describe('POST /api/simulations (C19) on the demo company', () => {
   it('only a head or an admin may simulate', async () => {
     expect((await simulate(manager, { policy: 'team' })).status).toBe(403);
   });
+});
+
+describe('fairbase simulate (CLI)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fairbase-sim-'));
+  async function cli(...argv: string[]) {
+    const io = bufferIo();
+    const code = await runCli(argv, io, { env: {}, server: env.ctx });
+    return { code, out: io.stdout.join('\n'), err: io.stderr.join('\n') };
+  }
+
+  it('a partial policy file: a readable summary, a progress bar, the full report in --out (as the API gives it)', async () => {
+    const file = join(dir, 'expiry45.json');
+    writeFileSync(file, JSON.stringify({ expiry: { noTouchDays: 45 } }));
+    const out = join(dir, 'report.json');
+    const r = await cli(
+      'simulate',
+      '--policy',
+      file,
+      '--from',
+      '2026-03-01',
+      '--to',
+      '2026-05-31',
+      '--out',
+      out,
+    );
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('Changes: expiry.noTouchDays 60 → 45');
+    expect(r.out).toContain('clients expired');
+    expect(r.out).toContain('Who gains / who loses:');
+    expect(r.err).toContain('simulate [##############################] 100%');
+    const report = JSON.parse(readFileSync(out, 'utf8'));
+    const api = await simulate(head, {
+      policy: { expiry: { noTouchDays: 45 } },
+      from: '2026-03-01',
+      to: '2026-05-31',
+    });
+    expect(report).toEqual(api.body);
+    expect(report.candidateRun.totals.expiries).toBeGreaterThan(report.current.totals.expiries);
+  }, 120_000);
+
+  it('--json prints the report; a bad policy names the field', async () => {
+    const r = await cli(
+      '--json',
+      'simulate',
+      '--policy',
+      'team',
+      '--from',
+      '2026-05-01',
+      '--to',
+      '2026-05-31',
+    );
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).candidate.preset).toBe('team');
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ expiry: { noTouchDays: -1 } }));
+    const b = await cli('simulate', '--policy', bad);
+    expect(b.code).not.toBe(0);
+    expect(b.err).toContain('policy.expiry.noTouchDays');
+    const missing = await cli('simulate', '--policy', join(dir, 'nope.json'));
+    expect(missing.code).not.toBe(0);
+    expect(missing.err).toContain('--policy');
+  }, 120_000);
 });
