@@ -137,7 +137,9 @@ async function streamTouches(ctx: AppContext): Promise<number> {
 }
 
 async function main() {
-  console.log(`Policy simulator: engine ${engine}, ${fmtNum(M)} touches, ${fmtNum(N)} clients, ${K} managers`);
+  console.log(
+    `Policy simulator: engine ${engine}, ${fmtNum(M)} touches, ${fmtNum(N)} clients, ${K} managers`,
+  );
   const { database, drop } = await open();
   try {
     await migrate(database);
@@ -205,8 +207,20 @@ async function main() {
       formatGrid(
         ['measure (best of ' + REPEAT + ')', 'time', 'vs streamed scan', 'vs count(*) scan', 'goal'],
         [
-          ['full scan: SELECT count(*), max(occurred_at) FROM touches', `${fmtNum(best(count))} ms`, '', '1.00×', ''],
-          [`full scan: ${fmtNum(streamed)} touch rows streamed to JS (cursor)`, `${fmtNum(best(stream))} ms`, '1.00×', ratio(best(stream), best(count)), ''],
+          [
+            'full scan: SELECT count(*), max(occurred_at) FROM touches',
+            `${fmtNum(best(count))} ms`,
+            '',
+            '1.00×',
+            '',
+          ],
+          [
+            `full scan: ${fmtNum(streamed)} touch rows streamed to JS (cursor)`,
+            `${fmtNum(best(stream))} ms`,
+            '1.00×',
+            ratio(best(stream), best(count)),
+            '',
+          ],
           [
             `simulation of one year, expiry 45 vs 60 (${fmtNum(expiries.candidate)} vs ${fmtNum(expiries.current)} expiries)`,
             `${fmtNum(best(sim))} ms`,
@@ -214,8 +228,20 @@ async function main() {
             ratio(best(sim), best(count)),
             '≤ 2×',
           ],
-          ['  of it: snapshot load (every table, one transaction)', `${fmtNum(best(load))} ms`, ratio(best(load), best(stream)), '', ''],
-          ['  of it: the two replays (pure core)', `${fmtNum(best(core))} ms`, ratio(best(core), best(stream)), '', ''],
+          [
+            '  of it: snapshot load (every table, one transaction)',
+            `${fmtNum(best(load))} ms`,
+            ratio(best(load), best(stream)),
+            '',
+            '',
+          ],
+          [
+            '  of it: the two replays (pure core)',
+            `${fmtNum(best(core))} ms`,
+            ratio(best(core), best(stream)),
+            '',
+            '',
+          ],
         ],
       ),
     );

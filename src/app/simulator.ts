@@ -94,8 +94,8 @@ export async function runSimulation(
   return ok(simulate({ snapshot, current, candidate: candidate.value, from, to: to.getTime() }, onProgress));
 }
 
-/** Epoch milliseconds as a float8 (a JS number on both drivers, no Date parsing per row). */
-const epoch = (col: string): SQL => sql.raw(`floor(extract(epoch from ${col}) * 1000)::float8`);
+/** Epoch milliseconds as a float8 (date_part is double precision: a JS number on both drivers, no Date parsing per row). */
+const epoch = (col: string): SQL => sql.raw(`floor(date_part('epoch', ${col}) * 1000)`);
 
 /** One ordered query read through a cursor in pages (a million touches never sit in one result). */
 async function* cursor<T>(tx: Executor, name: string, query: SQL): AsyncGenerator<T[]> {
@@ -118,6 +118,9 @@ export async function loadSnapshot(
   const until = to.toISOString();
   return db.transaction(
     async (tx) => {
+      // Every row of every cursor is read: plan for all of them (a sequential scan and one sort),
+      // not for the first few (an index walk with a random heap read per row).
+      await tx.execute(sql`SET LOCAL cursor_tuple_fraction = 1.0`);
       const managers = (
         await rows<{
           id: number;
@@ -176,32 +179,16 @@ export async function loadSnapshot(
         }
         onLoad?.('ledger', events.length);
       }
+      // The biggest table: the rows come out of SQL already in the core's shape (no second object per row).
       const touches: SimTouch[] = [];
-      for await (const page of cursor<{
-        id: number;
-        at: number;
-        client_id: number;
-        line_id: number | null;
-        author_id: number;
-        kind: string;
-        outcome: string | null;
-      }>(
+      for await (const page of cursor<SimTouch>(
         tx,
         'sim_touches',
-        sql`SELECT id::float8 AS id, ${epoch('occurred_at')} AS at, client_id, line_id, author_id, kind, outcome
+        sql`SELECT id::float8 AS "id", ${epoch('occurred_at')} AS "at", client_id AS "clientId", line_id AS "lineId",
+                   author_id AS "authorId", kind AS "kind", outcome AS "outcome"
             FROM touches WHERE occurred_at <= ${until} ORDER BY occurred_at, id`,
       )) {
-        for (const t of page) {
-          touches.push({
-            id: Number(t.id),
-            at: Number(t.at),
-            clientId: t.client_id,
-            lineId: t.line_id,
-            authorId: t.author_id,
-            kind: t.kind,
-            outcome: t.outcome,
-          });
-        }
+        for (const t of page) touches.push(t);
         onLoad?.('touches', touches.length);
       }
       const deals: SimDeal[] = [];

@@ -73,6 +73,12 @@ export const screens: Screen[] = [
     component: lazy(() => import('../features/disputes/DisputesPage.tsx')),
   },
   {
+    path: '/simulator',
+    nav: 'simulator.menu',
+    roles: ['head'],
+    component: lazy(() => import('../features/simulator/SimulatorPage.tsx')),
+  },
+  {
     path: '/handover',
     nav: 'handover.menu',
     roles: ['head'],
