@@ -121,6 +121,8 @@ export async function loadSnapshot(
       // Every row of every cursor is read: plan for all of them (a sequential scan and one sort),
       // not for the first few (an index walk with a random heap read per row).
       await tx.execute(sql`SET LOCAL cursor_tuple_fraction = 1.0`);
+      // …and sort the touches in memory rather than in temporary files.
+      await tx.execute(sql`SET LOCAL work_mem = '256MB'`);
       const managers = (
         await rows<{
           id: number;

@@ -370,7 +370,7 @@ function chartOptions(t: TFunction, r: SimulationReport, who: (id: number) => st
     run.expiriesByMonth.find((x) => x.month === m)?.count ?? 0;
   const expiries: ChartOption = {
     tooltip: { trigger: 'axis' },
-    legend: { data: [t('simulator.current'), t('simulator.candidateCol')] },
+    legend: { top: 0, data: [t('simulator.current'), t('simulator.candidateCol')] },
     grid: { left: 40, right: 16, bottom: 30, top: 40 },
     xAxis: { type: 'category', data: months },
     yAxis: { type: 'value', minInterval: 1 },
@@ -383,7 +383,7 @@ function chartOptions(t: TFunction, r: SimulationReport, who: (id: number) => st
   const ids = [...new Set(r.candidateRun.caps.map((c) => c.managerId))].sort((x, y) => x - y);
   const caps: ChartOption = {
     tooltip: { trigger: 'axis' },
-    legend: { type: 'scroll', data: ids.map(who) },
+    legend: { top: 0, type: 'scroll', data: ids.map(who) },
     grid: { left: 40, right: 16, bottom: 30, top: 40 },
     xAxis: { type: 'category', data: capMonths },
     yAxis: { type: 'value', minInterval: 1 },
