@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { DEMO_SCALE_DOMAIN, demoScalePlan, type DemoScaleOptions } from '../../core/demo/scale-plan.ts';
 import { effectiveCap } from '../../core/ownership/decide.ts';
 import { fail, ok, type Outcome } from '../../core/outcome.ts';
+import type { Executor } from '../../db/connect.ts';
 import { rows } from '../../db/raw.ts';
 import type { AppContext } from '../context.ts';
 import { hashPassword } from '../use-cases/users.ts';
@@ -48,7 +49,42 @@ export type DemoScaleResult = {
 
 export type DemoProgress = (phase: string, done: number, total: number) => void;
 
-const TMP = ['_demo_mgr', '_demo_mslot', '_demo_day', '_demo_owned', '_demo_pool'] as const;
+const TMP = ['_demo_mgr', '_demo_mslot', '_demo_day', '_demo_owned', '_demo_pool', '_demo_ident', '_demo_tok'] as const;
+
+/** Tables whose secondary indexes are dropped during the load and rebuilt once at the end (a sort per index beats millions of single inserts). */
+const BULK_TABLES = ['client_identifiers', 'identity_tokens', 'touches', 'deals', 'ownership_events'] as const;
+
+/**
+ * Drop the secondary indexes (and identity_tokens' primary key, which nothing references) of BULK_TABLES;
+ * returns the statements that rebuild them, read from the catalog so they are exactly what migrations made.
+ */
+async function suspendIndexes(ex: Executor): Promise<string[]> {
+  const list = sql.join(
+    BULK_TABLES.map((t) => sql`${t}`),
+    sql`, `,
+  );
+  const idx = await rows<{ name: string; def: string }>(
+    ex,
+    sql`SELECT i.indexname AS name, i.indexdef AS def FROM pg_indexes i
+        WHERE i.schemaname = current_schema() AND i.tablename IN (${list})
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)`,
+  );
+  const pk = await rows<{ name: string; def: string }>(
+    ex,
+    sql`SELECT conname AS name, pg_get_constraintdef(oid) AS def FROM pg_constraint
+        WHERE conrelid = 'identity_tokens'::regclass AND contype = 'p'`,
+  );
+  const restore: string[] = [];
+  for (const i of idx) {
+    await ex.execute(sql.raw(`DROP INDEX IF EXISTS "${i.name}"`));
+    restore.push(i.def);
+  }
+  for (const c of pk) {
+    await ex.execute(sql.raw(`ALTER TABLE identity_tokens DROP CONSTRAINT "${c.name}"`));
+    restore.push(`ALTER TABLE identity_tokens ADD CONSTRAINT "${c.name}" ${c.def}`);
+  }
+  return restore;
+}
 
 export async function loadDemoAtScale(
   ctx: AppContext,
@@ -79,6 +115,7 @@ export async function loadDemoAtScale(
     sql`abs(hashint8extended((${counter})::bigint, ${seed * 1000 + salt}::bigint))`;
 
   for (const t of TMP) await ex.execute(sql.raw(`DROP TABLE IF EXISTS ${t}`));
+  let restore: string[] = [];
   try {
     // --- users ---------------------------------------------------------------------------------
     const passwordHash = await hashPassword(opts.password);
@@ -141,6 +178,10 @@ export async function loadDemoAtScale(
     );
     const f = Object.fromEntries(Object.entries(first[0]!).map(([k, v]) => [k, Number(v ?? 0)]));
     const ispan = f.imax! - f.i! + 1;
+    await ex.execute(sql`CREATE TABLE _demo_ident AS SELECT * FROM client_identifiers
+      WHERE kind IN ('display_name', 'legal_name', 'brand', 'contact_name', 'address')`);
+    await ex.execute(sql`CREATE TABLE _demo_tok AS SELECT * FROM identity_tokens`);
+    restore = await suspendIndexes(ex);
     // Copies k = 1.. of the templates, one statement per table per copy.
     for (let k = 1; k * T < N; k++) {
       const n = Math.min(T, N - k * T);
@@ -180,12 +221,10 @@ export async function loadDemoAtScale(
         SELECT i.id + ${shift}, i.client_id + ${k * T}, i.kind, i.value, i.display, i.source_type,
           i.source_id + CASE i.source_type WHEN 'client' THEN ${lit(k * T)} WHEN 'legal_entity' THEN ${lit(k * f.nle!)}
             WHEN 'brand' THEN ${lit(k * f.nb!)} WHEN 'contact' THEN ${lit(k * f.nk!)} ELSE ${lit(k * f.na!)} END
-        FROM client_identifiers i
-        WHERE i.id <= ${f.imax!} AND i.client_id < ${c0 + n}
-          AND i.kind IN ('display_name', 'legal_name', 'brand', 'contact_name', 'address')`);
+        FROM _demo_ident i WHERE i.client_id < ${c0 + n}`);
       await ex.execute(sql`INSERT INTO identity_tokens (token, client_id, identifier_id)
-        SELECT t.token, t.client_id + ${k * T}, t.identifier_id + ${shift} FROM identity_tokens t
-        WHERE t.identifier_id <= ${f.imax!} AND t.client_id < ${c0 + n}`);
+        SELECT t.token, t.client_id + ${k * T}, t.identifier_id + ${shift} FROM _demo_tok t
+        WHERE t.client_id < ${c0 + n}`);
       progress('clients', k * T + n, N);
     }
     await ex.execute(
@@ -258,12 +297,12 @@ export async function loadDemoAtScale(
         FROM _demo_owned o
         UNION ALL
         SELECT q.client_id, p.owner_id, NULL, ${clm}, e.claimed, ${protect(sql`e.claimed`, sql`p.hired_at`)}, 1
-        FROM _demo_pool q JOIN _demo_owned p ON p.rank = 1 + (q.i * 7919) % greatest(${owned}, 1),
+        FROM _demo_pool q JOIN _demo_owned p ON p.rank = 1 + (q.i::bigint * 7919) % greatest(${owned}, 1),
         LATERAL (SELECT ${hist}::timestamptz + make_interval(days => (${h(sql`q.i`, 11)} % greatest(${plan.historyDays - 60}, 1))::int) AS claimed) e
         WHERE ${h(sql`q.i`, 12)} % 10 < 2 AND p.hired_at < e.claimed
         UNION ALL
         SELECT q.client_id, NULL, p.owner_id, ${rel}, e.claimed + make_interval(days => (20 + ${h(sql`q.i`, 13)} % 40)::int), NULL, 2
-        FROM _demo_pool q JOIN _demo_owned p ON p.rank = 1 + (q.i * 7919) % greatest(${owned}, 1),
+        FROM _demo_pool q JOIN _demo_owned p ON p.rank = 1 + (q.i::bigint * 7919) % greatest(${owned}, 1),
         LATERAL (SELECT ${hist}::timestamptz + make_interval(days => (${h(sql`q.i`, 11)} % greatest(${plan.historyDays - 60}, 1))::int) AS claimed) e
         WHERE ${h(sql`q.i`, 12)} % 10 < 2 AND p.hired_at < e.claimed
       ) s (client_id, to_id, from_id, type, reason, rule, at, prot, seq)
@@ -276,8 +315,8 @@ export async function loadDemoAtScale(
         CASE WHEN l.id = ${lineId} THEN e.reason_code END,
         CASE WHEN l.id = ${lineId} THEN e.id END
       FROM clients c CROSS JOIN lines l
-      LEFT JOIN LATERAL (SELECT * FROM ownership_events x WHERE x.client_id = c.id AND x.line_id = l.id
-                         ORDER BY x.id DESC LIMIT 1) e ON true`);
+      LEFT JOIN (SELECT DISTINCT ON (client_id, line_id) * FROM ownership_events ORDER BY client_id, line_id, id DESC) e
+        ON e.client_id = c.id AND e.line_id = l.id`);
     progress('ownership', 3, 3);
 
     // --- sales cycles: touches and deals -------------------------------------------------------
@@ -371,6 +410,12 @@ export async function loadDemoAtScale(
       touchRows += Number(res.rows[0]?.n ?? 0);
       progress('touches', cycles + e, work);
     }
+    for (const [i, def] of restore.entries()) {
+      progress('indexes', i, restore.length);
+      await ex.execute(sql.raw(def));
+    }
+    progress('indexes', restore.length, restore.length);
+    restore = [];
     progress('analyze', 0, 1);
     await ex.execute(sql`ANALYZE`);
     progress('analyze', 1, 1);
@@ -387,6 +432,7 @@ export async function loadDemoAtScale(
       seconds: Math.round((Date.now() - started) / 100) / 10,
     });
   } finally {
+    for (const def of restore) await ex.execute(sql.raw(def)).catch(() => {});
     for (const t of TMP) await ex.execute(sql.raw(`DROP TABLE IF EXISTS ${t}`));
   }
 }
