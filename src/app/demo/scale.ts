@@ -49,10 +49,24 @@ export type DemoScaleResult = {
 
 export type DemoProgress = (phase: string, done: number, total: number) => void;
 
-const TMP = ['_demo_mgr', '_demo_mslot', '_demo_day', '_demo_owned', '_demo_pool', '_demo_ident', '_demo_tok'] as const;
+const TMP = [
+  '_demo_mgr',
+  '_demo_mslot',
+  '_demo_day',
+  '_demo_owned',
+  '_demo_pool',
+  '_demo_ident',
+  '_demo_tok',
+] as const;
 
 /** Tables whose secondary indexes are dropped during the load and rebuilt once at the end (a sort per index beats millions of single inserts). */
-const BULK_TABLES = ['client_identifiers', 'identity_tokens', 'touches', 'deals', 'ownership_events'] as const;
+const BULK_TABLES = [
+  'client_identifiers',
+  'identity_tokens',
+  'touches',
+  'deals',
+  'ownership_events',
+] as const;
 
 /**
  * Drop the secondary indexes (and identity_tokens' primary key, which nothing references) of BULK_TABLES;
