@@ -6,9 +6,14 @@ import { describe, expect, it } from 'vitest';
 // top level in web/src/i18n/index.ts); a key missing from one shows its raw name on screen.
 const dir = 'web/src';
 const load = (f: string) => JSON.parse(readFileSync(join(dir, 'i18n', f), 'utf8'));
+/** ru.json and every ru.<feature>.json, as web/src/i18n/index.ts merges them. */
+const langFiles = (lang: string) =>
+  readdirSync(join(dir, 'i18n'))
+    .filter((f) => f === `${lang}.json` || (f.startsWith(`${lang}.`) && f.endsWith('.json')))
+    .sort();
 const parts = {
-  ru: [load('ru.json'), load('ru.activity.json'), load('ru.disputes.json'), load('ru.simulator.json')],
-  en: [load('en.json'), load('en.activity.json'), load('en.disputes.json'), load('en.simulator.json')],
+  ru: langFiles('ru').map(load),
+  en: langFiles('en').map(load),
 };
 const ru = Object.assign({}, ...parts.ru);
 const en = Object.assign({}, ...parts.en);

@@ -13,7 +13,8 @@ import { formatReview, reviewBase } from '../app/identity/review.ts';
 import { reindexAll } from '../app/identity/reindex.ts';
 import { addLine, listLines } from '../app/use-cases/lines.ts';
 import { mergeClients } from '../app/use-cases/merge-clients.ts';
-import { loadDemo } from '../app/use-cases/load-demo.ts';
+import { loadDemoAtScale } from '../app/demo/scale.ts';
+import { DEMO_PASSWORD, loadDemo } from '../app/use-cases/load-demo.ts';
 import { applyPreset, setPolicy } from '../app/use-cases/policy.ts';
 import { releaseClient } from '../app/use-cases/release-client.ts';
 import { transferClient } from '../app/use-cases/transfer-client.ts';
@@ -25,12 +26,15 @@ import { roleSchema, statusSchema } from '../contract/schemas.ts';
 
 import { type CliIo, processIo, table } from './output.ts';
 import { registerDisputeCommands } from './dispute-commands.ts';
-import { registerSweepCommands } from './sweep-commands.ts';
+import { progressBar, registerSweepCommands } from './sweep-commands.ts';
 import { registerMoneyCommands } from './money-commands.ts';
 import { registerActivityCommands } from './activity.ts';
 import { dedupeCsv, parseColumnsOption } from './dedupe.ts';
 import { startServer } from './start.ts';
 import { findUserByRef } from '../app/queries/users.ts';
+
+/** Above this many clients `fairbase demo` uses the set-based generator. */
+const BULK_DEMO_FROM = 5_000;
 
 export type CliEnv = {
   env: NodeJS.ProcessEnv;
@@ -461,22 +465,64 @@ export async function runCli(
 
   program
     .command('demo')
-    .description('load a demo radio-advertising company into an empty database')
+    .description(
+      'load a demo radio-advertising company into an empty database; large --clients, --months or --managers ' +
+        'use the set-based generator (seasonality, 2–4 week sales cycles, duplicates) with a progress bar',
+    )
     .option('--clients <n>', 'number of clients', '2000')
     .option('--seed <n>', 'random seed', '42')
-    .action((o: { clients: string; seed: string }) =>
-      withCtx(async (ctx) => {
-        const res = unwrap(
-          await loadDemo(ctx, { clients: intArg(o.clients, '--clients'), seed: intArg(o.seed, '--seed') }),
-        );
-        print(res, () =>
-          [
-            `demo loaded: ${res.clients} clients, ${res.events} ledger events, ${res.touches} touches, ${res.deals} deals`,
-            `users (password "${res.password}"):`,
-            ...res.users.map((u) => `  ${u.email}  ${u.role}`),
-          ].join('\n'),
-        );
-      }),
+    .option('--months <n>', 'months of history (set-based generator; default 12)')
+    .option('--managers <n>', 'sales managers (set-based generator; default max(8, clients / 2000))')
+    .option('--touches <n>', 'touches to generate (set-based generator; default 10 per client)')
+    .option('--bulk', 'use the set-based generator even for a small --clients')
+    .action(
+      (o: {
+        clients: string;
+        seed: string;
+        months?: string;
+        managers?: string;
+        touches?: string;
+        bulk?: boolean;
+      }) =>
+        withCtx(async (ctx) => {
+          const clientsN = intArg(o.clients, '--clients');
+          const bulk = o.bulk || clientsN > BULK_DEMO_FROM || o.months || o.managers || o.touches;
+          if (bulk) {
+            const bars = new Map<string, (d: number, t: number) => void>();
+            const res = unwrap(
+              await loadDemoAtScale(ctx, {
+                clients: clientsN,
+                seed: intArg(o.seed, '--seed'),
+                months: o.months ? intArg(o.months, '--months') : undefined,
+                managers: o.managers ? intArg(o.managers, '--managers') : undefined,
+                touches: o.touches ? intArg(o.touches, '--touches') : undefined,
+                password: DEMO_PASSWORD,
+                onProgress: (phase, done, total) => {
+                  if (program.opts().json) return;
+                  if (!bars.has(phase)) bars.set(phase, progressBar(io, phase.padEnd(9)));
+                  bars.get(phase)!(done, total);
+                },
+              }),
+            );
+            print(res, () =>
+              [
+                `demo loaded in ${res.seconds} s: ${res.clients} clients (${res.owned} in bases), ${res.managers} managers, ` +
+                  `${res.events} ledger events, ${res.touches} touches, ${res.deals} deals`,
+                `users (password "${res.password}"), e.g.:`,
+                ...res.users.map((u) => `  ${u.email}  ${u.role}`),
+              ].join('\n'),
+            );
+            return;
+          }
+          const res = unwrap(await loadDemo(ctx, { clients: clientsN, seed: intArg(o.seed, '--seed') }));
+          print(res, () =>
+            [
+              `demo loaded: ${res.clients} clients, ${res.events} ledger events, ${res.touches} touches, ${res.deals} deals`,
+              `users (password "${res.password}"):`,
+              ...res.users.map((u) => `  ${u.email}  ${u.role}`),
+            ].join('\n'),
+          );
+        }),
     );
 
   const ownershipAction = (name: string) =>

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { commissionCsv, commissionXlsx } from '../app/money-export.ts';
 import { commissionForMonth, receivables } from '../app/queries/money.ts';
 import { commissionQuery } from '../contract/money.ts';
+import { registerExportCommands } from './export-commands.ts';
 import { table } from './output.ts';
 import type { CliKit } from './sweep-commands.ts';
 
@@ -12,7 +13,8 @@ const rub = (kopecks: number) =>
 
 /** Commission export (C12) and receivables (C22). */
 export function registerMoneyCommands(program: Command, kit: CliKit) {
-  const exp = program.command('export').description('export reports as files');
+  const exp = program.command('export').description('export reports and data as files');
+  registerExportCommands(exp, kit);
   exp
     .command('commission')
     .description(

@@ -196,6 +196,7 @@ export async function buildServer(opts: ServerOptions): Promise<App> {
   registerPlanRoutes(app, opts.ctx);
   (await import('./routes/money.ts')).registerMoneyRoutes(app, opts.ctx);
   (await import('./routes/simulations.ts')).registerSimulationRoutes(app, opts.ctx);
+  (await import('./routes/exports.ts')).registerExportRoutes(app, opts.ctx);
   registerOpsRoutes(app, opts.ops?.run ?? null);
   return app;
 }

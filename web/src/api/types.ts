@@ -35,3 +35,7 @@ export type ApiTokenCreated = z.output<typeof apiTokenCreatedOut>;
 export type Page<T> = { items: T[]; nextCursor: number | null };
 export type Line = { id: number; name: string; isDefault: boolean; active: boolean };
 export type BaseOut = { manager: Manager; items: ClientListItem[]; nextCursor: number | null };
+
+// Export (C20): GET /api/exports/:kind?format=
+export type ExportKind = z.output<typeof import('../../../src/contract/exports.ts').exportKindSchema>;
+export type ExportFormat = z.output<typeof import('../../../src/contract/exports.ts').exportFormatSchema>;

@@ -108,6 +108,12 @@ export const screens: Screen[] = [
     component: lazy(() => import('../features/users/UsersPage.tsx')),
   },
   {
+    path: '/export',
+    nav: 'export.menu',
+    roles: ALL_ROLES,
+    component: lazy(() => import('../features/export/ExportPage.tsx')),
+  },
+  {
     path: '/profile',
     roles: ALL_ROLES,
     component: lazy(() => import('../features/profile/ProfilePage.tsx')),

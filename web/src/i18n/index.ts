@@ -1,13 +1,18 @@
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import en from './en.json';
-import enActivity from './en.activity.json';
-import enDisputes from './en.disputes.json';
-import enSimulator from './en.simulator.json';
-import ru from './ru.json';
-import ruActivity from './ru.activity.json';
-import ruDisputes from './ru.disputes.json';
-import ruSimulator from './ru.simulator.json';
+
+// Every resource file of a language (ru.json, ru.<feature>.json …) is merged at the top level; their
+// top-level sections are disjoint (test/web-i18n.test.ts checks it). A new feature adds its two files.
+const files = import.meta.glob<{ default: Record<string, unknown> }>('./*.json', { eager: true });
+function merged(lang: 'ru' | 'en'): Record<string, unknown> {
+  return Object.assign(
+    {},
+    ...Object.keys(files)
+      .filter((f) => f === `./${lang}.json` || f.startsWith(`./${lang}.`))
+      .sort()
+      .map((f) => files[f]!.default),
+  );
+}
 
 export type Lang = 'ru' | 'en';
 export const LANG_KEY = 'fairbase.lang';
@@ -22,8 +27,8 @@ export function storedLang(): Lang {
 
 void i18n.use(initReactI18next).init({
   resources: {
-    ru: { translation: { ...ru, ...ruActivity, ...ruDisputes, ...ruSimulator } },
-    en: { translation: { ...en, ...enActivity, ...enDisputes, ...enSimulator } },
+    ru: { translation: merged('ru') },
+    en: { translation: merged('en') },
   },
   lng: storedLang(),
   fallbackLng: 'ru',
