@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../db/connect.ts';
 import { lastContactOf, lastTouchAtOf } from './touches.ts';
 import {
@@ -9,6 +9,7 @@ import {
   legalEntities,
   lines,
   ownership,
+  touches,
   users,
 } from '../../db/schema/index.ts';
 
@@ -115,6 +116,28 @@ export async function listClients(ex: Executor, f: ClientListFilter) {
         : byName,
     );
   }
+  // The owner's last touch and the latest next step: one LATERAL probe each on the
+  // touches (client_id, occurred_at desc) index per listed row (a page is at most 500 rows).
+  const lastTouch = ex
+    .select({
+      at: sql<Date | string | null>`${touches.occurredAt}`.as('last_touch_at'),
+      kind: sql<string>`${touches.kind}`.as('last_touch_kind'),
+    })
+    .from(touches)
+    .where(and(eq(touches.clientId, clients.id), eq(touches.authorId, ownership.ownerId)))
+    .orderBy(desc(touches.occurredAt))
+    .limit(1)
+    .as('last_touch');
+  const nextStep = ex
+    .select({
+      step: sql<string>`${touches.nextStep}`.as('next_step'),
+      at: sql<Date | string | null>`${touches.nextStepAt}`.as('next_step_at'),
+    })
+    .from(touches)
+    .where(and(eq(touches.clientId, clients.id), isNotNull(touches.nextStep)))
+    .orderBy(desc(touches.occurredAt))
+    .limit(1)
+    .as('next_step');
   const rows = await ex
     .select({
       id: clients.id,
@@ -125,15 +148,28 @@ export async function listClients(ex: Executor, f: ClientListFilter) {
       ownerName: users.name,
       since: ownership.since,
       protectedUntil: ownership.protectedUntil,
+      isKey: clients.isKey,
+      lastTouchAt: lastTouch.at,
+      lastTouchKind: lastTouch.kind,
+      nextStep: nextStep.step,
+      nextStepAt: nextStep.at,
     })
     .from(clients)
     .innerJoin(ownership, eq(ownership.clientId, clients.id))
     .leftJoin(users, eq(users.id, ownership.ownerId))
+    .leftJoinLateral(lastTouch, sql`true`)
+    .leftJoinLateral(nextStep, sql`true`)
     .where(and(...conds))
     .orderBy(asc(clients.id))
     .limit(f.limit + 1);
   const more = rows.length > f.limit;
-  const items = more ? rows.slice(0, f.limit) : rows;
+  // Columns read through a subquery come back as the driver gives them (a string on some drivers).
+  const date = (v: Date | string | null) => (v === null ? null : new Date(v));
+  const items = (more ? rows.slice(0, f.limit) : rows).map((r) => ({
+    ...r,
+    lastTouchAt: date(r.lastTouchAt),
+    nextStepAt: date(r.nextStepAt),
+  }));
   return { items, nextCursor: more ? items[items.length - 1]!.id : null };
 }
 
