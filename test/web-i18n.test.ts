@@ -6,9 +6,14 @@ import { describe, expect, it } from 'vitest';
 // top level in web/src/i18n/index.ts); a key missing from one shows its raw name on screen.
 const dir = 'web/src';
 const load = (f: string) => JSON.parse(readFileSync(join(dir, 'i18n', f), 'utf8'));
+// Every namespace file (ru.<feature>.json) is merged, like index.ts does.
+const files = (lang: string) =>
+  readdirSync(join(dir, 'i18n'))
+    .filter((f) => f.startsWith(`${lang}.`) && f.endsWith('.json') && f !== `${lang}.json`)
+    .sort();
 const parts = {
-  ru: [load('ru.json'), load('ru.activity.json'), load('ru.disputes.json')],
-  en: [load('en.json'), load('en.activity.json'), load('en.disputes.json')],
+  ru: [load('ru.json'), ...files('ru').map(load)],
+  en: [load('en.json'), ...files('en').map(load)],
 };
 const ru = Object.assign({}, ...parts.ru);
 const en = Object.assign({}, ...parts.en);

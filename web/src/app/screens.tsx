@@ -73,6 +73,12 @@ export const screens: Screen[] = [
     component: lazy(() => import('../features/disputes/DisputesPage.tsx')),
   },
   {
+    path: '/money',
+    nav: 'money.menu',
+    roles: SELLERS,
+    component: lazy(() => import('../features/money/MoneyPage.tsx')),
+  },
+  {
     path: '/handover',
     nav: 'handover.menu',
     roles: ['head'],

@@ -2,10 +2,16 @@ import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import en from './en.json';
 import enActivity from './en.activity.json';
+import enBase from './en.base.json';
 import enDisputes from './en.disputes.json';
+import enEvents from './en.events.json';
+import enMoney from './en.money.json';
 import ru from './ru.json';
 import ruActivity from './ru.activity.json';
+import ruBase from './ru.base.json';
 import ruDisputes from './ru.disputes.json';
+import ruEvents from './ru.events.json';
+import ruMoney from './ru.money.json';
 
 export type Lang = 'ru' | 'en';
 export const LANG_KEY = 'fairbase.lang';
@@ -20,8 +26,8 @@ export function storedLang(): Lang {
 
 void i18n.use(initReactI18next).init({
   resources: {
-    ru: { translation: { ...ru, ...ruActivity, ...ruDisputes } },
-    en: { translation: { ...en, ...enActivity, ...enDisputes } },
+    ru: { translation: { ...ru, ...ruActivity, ...ruDisputes, ...ruMoney, ...ruBase, ...ruEvents } },
+    en: { translation: { ...en, ...enActivity, ...enDisputes, ...enMoney, ...enBase, ...enEvents } },
   },
   lng: storedLang(),
   fallbackLng: 'ru',
