@@ -57,7 +57,7 @@ async function newPage(): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'ru-RU' });
   contexts.push(context);
   const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
+  page.setDefaultTimeout(30_000); // a loaded shared CI box: 100,000 pool clients and slow first paints
   return page;
 }
 

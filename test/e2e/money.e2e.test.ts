@@ -174,7 +174,7 @@ describe('commission and receivables in the browser', () => {
       .waitFor();
     expect(await mine.getByText(PETR.name).count()).toBe(0);
     await m.getByText('Просроченных оплат нет').waitFor();
-  }, 120_000);
+  }, 240_000);
 });
 
 describe('«Моя база»: last touch, next step and the attention filters', () => {
@@ -199,7 +199,7 @@ describe('«Моя база»: last touch, next step and the attention filters',
     await page.getByLabel('Что требует внимания').click();
     await page.getByTitle('В плане этой недели').click();
     await page.getByText('Никто не подходит под фильтры').waitFor();
-  }, 120_000);
+  }, 240_000);
 });
 
 describe('key clients and a handover by hand', () => {
@@ -243,7 +243,7 @@ describe('key clients and a handover by hand', () => {
     await expect.poll(() => petrRow.textContent()).toMatch(/^[^/]*2\D*1\D*3 \//);
     await page.getByText('В копилку: 1').waitFor();
     await shot(page, 'handover-manual');
-  }, 120_000);
+  }, 240_000);
 });
 
 describe('disputes in English', () => {
@@ -287,5 +287,5 @@ describe('disputes in English', () => {
     await dialog.waitFor();
     expect(await dialog.innerText()).not.toMatch(RAW_KEY);
     await dialog.getByRole('button', { name: 'Open the dispute' }).waitFor();
-  }, 120_000);
+  }, 240_000);
 });
