@@ -28,7 +28,7 @@ export function describeEvent(t: TFunction, e: LedgerEvent, names: Map<number, s
   const why = eventWhy(t, e);
   // With a reason in words the title is the event type («Возвращён в копилку»); otherwise the code's own title.
   const title = why
-    ? t(`events.type.${e.type}`, { defaultValue: e.type })
+    ? t(`eventWhy.title.${e.type}`, { defaultValue: t(`events.type.${e.type}`, { defaultValue: e.type }) })
     : t(`events.reason.${e.reasonCode}`, {
         defaultValue: t(`events.type.${e.type}`, { defaultValue: e.type }),
       });
