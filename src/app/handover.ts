@@ -34,6 +34,24 @@ export type HandoverCommand = {
 const invalid = (path: string, message: string) => fail('VALIDATION_FAILED', { issues: [{ path, message }] });
 
 /**
+ * R-HAND-2: a head marks (or unmarks) a key client. Key clients — marked, or the top by revenue —
+ * get a joint meeting of the leaving manager and the receiver when their base is handed over.
+ */
+export async function markKeyClient(
+  ctx: AppContext,
+  cmd: { actor: { kind: 'user'; id: number; role: Role }; clientId: number; key: boolean },
+): Promise<Outcome<{ clientId: number; isKey: boolean }>> {
+  if (cmd.actor.role !== 'head') return fail('ROLE_NOT_ALLOWED', { role: cmd.actor.role });
+  const [r] = await rows<{ id: number; is_key: boolean }>(
+    ctx.db,
+    sql`UPDATE clients SET is_key = ${cmd.key}, updated_at = ${ctx.clock()}
+        WHERE id = ${cmd.clientId} AND merged_into IS NULL RETURNING id, is_key`,
+  );
+  if (!r) return fail('NOT_FOUND', { entity: 'client', clientId: cmd.clientId });
+  return ok({ clientId: r.id, isKey: r.is_key });
+}
+
+/**
  * C17: preview or apply the handover of a leaving (or vacationing) manager's base (R-HAND-1…3).
  * Applying locks the leaving manager, the receivers (in id order, like every claim) and the slots,
  * so the preview's caps hold for the write.
@@ -99,9 +117,15 @@ export async function handover(
       });
     }
     const clients = (
-      await rows<{ client_id: number; line_id: number; display_name: string; revenue: number | string }>(
+      await rows<{
+        client_id: number;
+        line_id: number;
+        display_name: string;
+        is_key: boolean;
+        revenue: number | string;
+      }>(
         tx,
-        sql`SELECT o.client_id, o.line_id, c.display_name,
+        sql`SELECT o.client_id, o.line_id, c.display_name, c.is_key,
               (SELECT coalesce(sum(d.amount_kopecks), 0) FROM deals d WHERE d.client_id = o.client_id AND d.stage = 'won' AND d.won_at > ${from}) AS revenue
             FROM ownership o JOIN clients c ON c.id = o.client_id
             WHERE o.owner_id = ${cmd.managerId} ORDER BY o.client_id, o.line_id`,
@@ -112,7 +136,7 @@ export async function handover(
         lineId: r.line_id,
         displayName: r.display_name,
         revenueKopecks: Number(r.revenue),
-        marked: false,
+        marked: r.is_key,
       }),
     );
     const plan = planHandover({

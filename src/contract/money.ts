@@ -7,6 +7,15 @@ export const commissionQuery = z.object({
   manager: z.coerce.number().int().positive().optional(),
 });
 
+export const commissionExportQuery = commissionQuery.extend({
+  format: z.enum(['xlsx', 'csv'], { error: 'format must be xlsx or csv' }).default('xlsx'),
+  detail: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => v === 'true')
+    .describe('csv: the per-order lines instead of the summary'),
+});
+
 const commissionRow = z.object({
   managerId: z.number(),
   managerName: z.string(),

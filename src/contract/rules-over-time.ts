@@ -233,6 +233,9 @@ export const handoverInput = z
     path: ['assignments'],
   });
 
+export const keyClientInput = z.object({ key: z.boolean({ error: 'key must be true or false' }) });
+export const keyClientOut = z.object({ clientId: z.number(), isKey: z.boolean() });
+
 const planItem = z.object({
   clientId: z.number(),
   lineId: z.number(),

@@ -241,6 +241,7 @@ export const clientCardOut = z.object({
   createdAt: isoDate,
   updatedAt: isoDate,
   mergedInto: z.number().nullable().describe('Set when this client was merged into another'),
+  isKey: z.boolean().describe('Marked as a key client by a head (C17)'),
   legalEntities: z.array(
     z.object({
       ...partBase,
@@ -291,6 +292,11 @@ export const clientListItemOut = z.object({
   ownerName: z.string().nullable(),
   since: isoDate,
   protectedUntil: isoDateNullable,
+  isKey: z.boolean().describe('Marked as a key client by a head (C17)'),
+  lastTouchAt: isoDateNullable.describe('The owner’s latest touch with the client'),
+  lastTouchKind: z.string().nullable(),
+  nextStep: z.string().nullable().describe('The latest next step written on a touch of this client'),
+  nextStepAt: isoDateNullable,
 });
 export const page = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), nextCursor: z.number().nullable() });

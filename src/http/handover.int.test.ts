@@ -99,6 +99,63 @@ describe('handover of a base (C17)', () => {
     ).toBe(403);
   });
 
+  it('a head marks a key client (R-HAND-2): the preview flags it; a manual plan shows each receiver’s new base vs cap', async () => {
+    expect((await call(env, r1, 'POST', `/api/clients/${ids[4]}/key`, { key: true })).status).toBe(403);
+    const bad = await call(env, head, 'POST', `/api/clients/${ids[4]}/key`, { key: 'yes' });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('key');
+    expect((await call(env, head, 'POST', '/api/clients/999999/key', { key: true })).status).toBe(404);
+    const marked = await call(env, head, 'POST', `/api/clients/${ids[4]}/key`, { key: true });
+    expect(marked.status).toBe(200);
+    expect(marked.body).toEqual({ clientId: ids[4], isKey: true });
+    expect((await call(env, head, 'GET', `/api/clients/${ids[4]}`)).body.isKey).toBe(true);
+    const base = await call(env, leaver, 'GET', `/api/managers/${leaver.id}/base`);
+    expect(base.body.items.find((c: any) => c.id === ids[4]).isKey).toBe(true);
+    expect(base.body.items.find((c: any) => c.id === ids[3]).isKey).toBe(false);
+
+    // Manual: three to Roma (3 of 5 already: over the cap), one to Rita, one unassigned (→ pool).
+    const r = await call(env, head, 'POST', '/api/handovers', {
+      managerId: leaver.id,
+      kind: 'left',
+      strategy: 'manual',
+      receivers: [r1.id, r2.id],
+      assignments: [
+        { clientId: ids[0], toManagerId: r1.id },
+        { clientId: ids[1], toManagerId: r1.id },
+        { clientId: ids[2], toManagerId: r1.id },
+        { clientId: ids[4], toManagerId: r2.id },
+      ],
+    });
+    expect(r.status).toBe(200);
+    expect(r.body.handoverId).toBeNull();
+    const rec = Object.fromEntries(
+      r.body.plan.receivers.map((x: any) => [x.name, [x.base, x.receiving, x.newBase, x.cap, x.overCap]]),
+    );
+    expect(rec).toEqual({ Roma: [3, 3, 6, 5, true], Rita: [1, 1, 2, 5, false] });
+    expect(r.body.plan.toPool).toBe(1);
+    const item = (id: number) => r.body.plan.items.find((i: any) => i.clientId === id);
+    // Key: the top by revenue (keyTop 1) and the marked one; no one else.
+    expect(
+      r.body.plan.items
+        .filter((i: any) => i.key)
+        .map((i: any) => i.clientId)
+        .sort(),
+    ).toEqual([ids[2], ids[4]].sort());
+    expect(item(ids[3]!).toManagerId).toBeNull();
+    expect(item(ids[4]!).toManagerId).toBe(r2.id);
+    const unknown = await call(env, head, 'POST', '/api/handovers', {
+      managerId: leaver.id,
+      kind: 'left',
+      strategy: 'manual',
+      receivers: [r1.id],
+      assignments: [{ clientId: ids[0], toManagerId: r2.id }],
+    });
+    expect(unknown.status).toBe(400);
+    expect(JSON.stringify(unknown.body)).toContain('body.assignments.0.toManagerId');
+    // Nothing changed: the preview does not write.
+    expect((await owners()).get(ids[0]!)).toBe(leaver.id);
+  });
+
   it('applies a leave: receivers get protected clients, key clients a joint meeting, the manager is on leave', async () => {
     const r = await call(env, head, 'POST', '/api/handovers', {
       managerId: leaver.id,

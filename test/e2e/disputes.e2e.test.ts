@@ -119,7 +119,7 @@ describe('disputes and handover in the browser', () => {
     await petr.getByRole('heading', { name: /^Спор за клиента «/ }).waitFor();
     await petr.getByText('Клиент пришёл по моей рекомендации').waitFor();
     await petr.getByText('Открыт', { exact: true }).waitFor();
-  }, 120_000);
+  }, 240_000);
 
   it('a head previews and applies a handover for a manager on leave and sees the new bases', async () => {
     const t0 = Date.now();
@@ -153,5 +153,5 @@ describe('disputes and handover in the browser', () => {
     await page.getByRole('heading', { name: /Передача №\d+: база/ }).waitFor();
     await page.getByRole('table', { name: 'Клиенты' }).getByRole('link', { name: 'Юникс' }).waitFor();
     timings.push(`handover previewed, applied and viewed: ${Date.now() - t0} ms`);
-  }, 120_000);
+  }, 240_000);
 });

@@ -57,7 +57,7 @@ async function newPage(): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'ru-RU' });
   contexts.push(context);
   const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
+  page.setDefaultTimeout(30_000); // a loaded shared CI box: 100,000 pool clients and slow first paints
   return page;
 }
 
@@ -142,13 +142,16 @@ describe('a manager’s day in the browser', () => {
     await page.getByRole('link', { name: 'Моя база' }).click();
     await page.getByRole('link', { name: 'Глазная клиника Айболит' }).click();
     await page.getByRole('heading', { name: 'Глазная клиника Айболит' }).waitFor();
-    const timeline = page.getByRole('region', { name: 'История' });
+    const timeline = page.getByRole('region', { name: 'Касания и события' });
     await timeline.getByText('Взят из копилки в обмен').waitFor();
     expect(await timeline.innerText()).toContain(`кому: ${MARIA.name}`);
 
     // The client Мария gave back shows why it returned to the pool.
     await page.goto(`${server.url}/clients/${seeded.pool[6]}`);
-    await page.getByRole('region', { name: 'История' }).getByText('Возвращён в копилку при обмене').waitFor();
+    await page
+      .getByRole('region', { name: 'Касания и события' })
+      .getByText('Возвращён в копилку при обмене')
+      .waitFor();
 
     // Bulk release from «Моя база», with a reason that the timeline then shows.
     await page.getByRole('link', { name: 'Моя база' }).click();
@@ -162,7 +165,7 @@ describe('a manager’s day in the browser', () => {
     await page.getByText('Возвращено в копилку: 1').waitFor();
     await expect.poll(() => meter.getAttribute('aria-valuetext')).toBe('2 / 3');
     await page.goto(`${server.url}/clients/${seeded.pool[0]}`);
-    const history = page.getByRole('region', { name: 'История' });
+    const history = page.getByRole('region', { name: 'Касания и события' });
     await history.getByText('Возвращён в копилку владельцем').waitFor();
     expect(await history.innerText()).toContain('не наш профиль');
   });
@@ -246,7 +249,7 @@ describe('a head of sales', () => {
       .getByRole('table', { name: 'Владельцы по направлениям' })
       .getByRole('cell', { name: MARIA.name })
       .waitFor();
-    const history = page.getByRole('region', { name: 'История' });
+    const history = page.getByRole('region', { name: 'Касания и события' });
     await history.getByText('Передан руководителем').waitFor();
     expect(await history.innerText()).toContain('Пётр в отпуске');
 

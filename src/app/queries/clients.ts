@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../db/connect.ts';
+import { rows as rawRows } from '../../db/raw.ts';
 import { lastContactOf, lastTouchAtOf } from './touches.ts';
 import {
   addresses,
@@ -125,6 +126,7 @@ export async function listClients(ex: Executor, f: ClientListFilter) {
       ownerName: users.name,
       since: ownership.since,
       protectedUntil: ownership.protectedUntil,
+      isKey: clients.isKey,
     })
     .from(clients)
     .innerJoin(ownership, eq(ownership.clientId, clients.id))
@@ -133,8 +135,67 @@ export async function listClients(ex: Executor, f: ClientListFilter) {
     .orderBy(asc(clients.id))
     .limit(f.limit + 1);
   const more = rows.length > f.limit;
-  const items = more ? rows.slice(0, f.limit) : rows;
+  const page = more ? rows.slice(0, f.limit) : rows;
+  const activity = await touchColumns(ex, page);
+  const items = page.map((r) => ({ ...r, ...(activity.get(r.id) ?? noActivity) }));
   return { items, nextCursor: more ? items[items.length - 1]!.id : null };
+}
+
+const noActivity = { lastTouchAt: null, lastTouchKind: null, nextStep: null, nextStepAt: null };
+
+/**
+ * The owner's last touch and the latest next step of each listed client: two LATERAL probes per row
+ * on the touches (client_id, occurred_at desc) index, run on the page only (after the keyset LIMIT),
+ * so a pool of 100,000 still costs one page of probes.
+ */
+async function touchColumns(ex: Executor, page: { id: number; ownerId: number | null }[]) {
+  const map = new Map<
+    number,
+    {
+      lastTouchAt: Date | null;
+      lastTouchKind: string | null;
+      nextStep: string | null;
+      nextStepAt: Date | null;
+    }
+  >();
+  if (page.length === 0) return map;
+  const pairs = sql.join(
+    page.map((r) => sql`(${r.id}::int, ${r.ownerId}::int)`),
+    sql`, `,
+  );
+  const found = await rawRows<{
+    client_id: number;
+    last_touch_at: Date | string | null;
+    last_touch_kind: string | null;
+    next_step: string | null;
+    next_step_at: Date | string | null;
+  }>(
+    ex,
+    sql`SELECT p.client_id, lt.occurred_at AS last_touch_at, lt.kind AS last_touch_kind,
+          ns.next_step, ns.next_step_at
+        FROM (VALUES ${pairs}) AS p(client_id, owner_id)
+        LEFT JOIN LATERAL (
+          SELECT t.occurred_at, t.kind FROM touches t
+          WHERE t.client_id = p.client_id AND t.author_id = p.owner_id
+          ORDER BY t.occurred_at DESC LIMIT 1
+        ) lt ON true
+        LEFT JOIN LATERAL (
+          SELECT t.next_step, t.next_step_at FROM touches t
+          WHERE t.client_id = p.client_id AND t.next_step IS NOT NULL
+          ORDER BY t.occurred_at DESC LIMIT 1
+        ) ns ON true`,
+  );
+  // Read through raw SQL, timestamps come back as the driver gives them (a string on some drivers).
+  const date = (v: Date | string | null) => (v === null ? null : new Date(v));
+  for (const r of found) {
+    map.set(Number(r.client_id), {
+      lastTouchAt: date(r.last_touch_at),
+      lastTouchKind: r.last_touch_kind,
+      nextStep: r.next_step,
+      nextStepAt: date(r.next_step_at),
+    });
+  }
+  return map;
 }
 
 function escapeLike(s: string): string {

@@ -13,6 +13,8 @@ export const clients = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
     /** Set when this client was merged into another (C2): it stays for the ledger's history, out of lists. */
     mergedInto: integer('merged_into'),
+    /** A key client marked by a head (C17): with the top by revenue, it gets a joint meeting in a handover. */
+    isKey: boolean('is_key').notNull().default(false),
   },
   (t) => [index('clients_name_trgm').using('gin', sql`lower(${t.displayName}) gin_trgm_ops`)],
 );

@@ -1,8 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../app/context.ts';
+import { commissionCsv, commissionXlsx } from '../../app/money-export.ts';
 import { commissionForMonth, receivables } from '../../app/queries/money.ts';
-import { commissionOut, commissionQuery, receivablesOut, receivablesQuery } from '../../contract/money.ts';
+import {
+  commissionExportQuery,
+  commissionOut,
+  commissionQuery,
+  receivablesOut,
+  receivablesQuery,
+} from '../../contract/money.ts';
 import { currentUser, SELLERS } from '../auth.ts';
 import { sendRejection } from '../reply.ts';
 
@@ -39,6 +46,32 @@ export function registerMoneyRoutes(root: FastifyInstance, ctx: AppContext) {
       const who = scope(req, reply, req.query.manager);
       if (!who) return reply;
       return commissionForMonth(ctx.db, { month: req.query.month, managerId: who.managerId });
+    },
+  );
+  app.get(
+    '/api/commission/export',
+    {
+      config: { access: SELLERS },
+      schema: {
+        tags: ['money'],
+        summary: 'The monthly commission report as a file: XLSX (summary + per-order sheet) or CSV for Excel',
+        description:
+          'The same figures as GET /api/commission (a manager gets their own only). XLSX money cells are numbers ' +
+          'in rubles with a ruble format; CSV is UTF-8 with BOM, `;` between fields, decimal comma.',
+        querystring: commissionExportQuery,
+      },
+    },
+    async (req, reply) => {
+      const who = scope(req, reply, req.query.manager);
+      if (!who) return reply;
+      const report = await commissionForMonth(ctx.db, { month: req.query.month, managerId: who.managerId });
+      const name = `commission-${report.month}.${req.query.format}`;
+      reply.header('content-disposition', `attachment; filename="${name}"`);
+      if (req.query.format === 'csv')
+        return reply.type('text/csv; charset=utf-8').send(commissionCsv(report, req.query.detail));
+      return reply
+        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .send(await commissionXlsx(report));
     },
   );
   app.get(

@@ -79,6 +79,12 @@ export const screens: Screen[] = [
     component: lazy(() => import('../features/simulator/SimulatorPage.tsx')),
   },
   {
+    path: '/money',
+    nav: 'money.menu',
+    roles: SELLERS,
+    component: lazy(() => import('../features/money/MoneyPage.tsx')),
+  },
+  {
     path: '/handover',
     nav: 'handover.menu',
     roles: ['head'],

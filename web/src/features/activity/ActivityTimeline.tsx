@@ -99,14 +99,15 @@ function Entry({ e, names }: { e: HistoryItem; names: Map<number, string> }) {
   return (
     <div>
       <Typography.Text strong>{d.title}</Typography.Text>
-      {d.reason ? <Typography.Text>: {d.reason}</Typography.Text> : null}
+      <Typography.Text>
+        {d.reason ? `: ${d.reason}` : ''}, {d.policy}
+      </Typography.Text>
       <div>
         <Typography.Text type="secondary">
           {fmtDateTime(e.occurredAt)}
           {d.to ? ` · ${t('events.to', { name: d.to })}` : ''}
           {d.from ? ` · ${t('events.from', { name: d.from })}` : ''}
           {d.actor ? ` · ${t('events.by', { name: d.actor })}` : ''}
-          {` · ${t('events.policy', { v: e.policyVersion })}`}
         </Typography.Text>
       </div>
     </div>

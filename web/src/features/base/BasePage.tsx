@@ -1,12 +1,15 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Card, Form, Input, Modal, Select, Space, Table, Typography } from 'antd';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { App, Button, Card, Form, Input, Modal, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { post } from '../../api/client.ts';
+import { isoWeekOf } from '../../../../src/core/activity/iso-week.ts';
+import { get, post } from '../../api/client.ts';
+import { useMe } from '../../app/auth.ts';
 import type { ClientListItem } from '../../api/types.ts';
 import { CapMeter } from '../../ui/CapMeter.tsx';
 import { DASH, fmtDate, isFuture } from '../../ui/format.ts';
+import type { Plan } from '../activity/types.ts';
 import { ProtectionBadge } from '../../ui/ProtectionBadge.tsx';
 import { EmptyState, ErrorAlert, errorText, Loading } from '../../ui/states.tsx';
 import { useMyBase } from './api.ts';
@@ -15,7 +18,24 @@ import { useMyExpiry } from '../activity/api.ts';
 
 type Protection = 'all' | 'protected' | 'unprotected';
 type Age = 'all' | 'new' | 'old';
+type Focus = 'all' | 'untouched' | 'expiring' | 'planned';
 const DAY = 86_400_000;
+/** «Истекают»: the client goes back to the pool within this many days. */
+const EXPIRING_DAYS = 14;
+const UNTOUCHED_DAYS = 30;
+
+/** The clients in my plan for this ISO week (for the «в плане недели» filter). */
+function useThisWeekPlan() {
+  const me = useMe();
+  const id = me.data?.id;
+  const week = isoWeekOf(new Date());
+  return useQuery({
+    queryKey: ['plans', id, week],
+    enabled: !!id,
+    queryFn: () => get<Plan>(`/api/plans/${id}/${week}`),
+    select: (p) => new Set(p.items.map((i) => i.clientId)),
+  });
+}
 
 export default function BasePage() {
   const { t } = useTranslation();
@@ -24,6 +44,8 @@ export default function BasePage() {
   const [q, setQ] = useState('');
   const [protection, setProtection] = useState<Protection>('all');
   const [age, setAge] = useState<Age>('all');
+  const [focus, setFocus] = useState<Focus>('all');
+  const planned = useThisWeekPlan();
   const [selected, setSelected] = useState<number[]>([]);
   const [releasing, setReleasing] = useState(false);
 
@@ -38,9 +60,20 @@ export default function BasePage() {
       const days = (now - new Date(c.since).getTime()) / DAY;
       if (age === 'new' && days > 30) return false;
       if (age === 'old' && days <= 30) return false;
+      if (
+        focus === 'untouched' &&
+        c.lastTouchAt &&
+        now - new Date(c.lastTouchAt).getTime() < UNTOUCHED_DAYS * DAY
+      )
+        return false;
+      if (focus === 'expiring') {
+        const e = expiry.data?.byClient.get(c.id);
+        if (!e || e.daysLeft > EXPIRING_DAYS) return false;
+      }
+      if (focus === 'planned' && !planned.data?.has(c.id)) return false;
       return true;
     });
-  }, [base.data, q, protection, age]);
+  }, [base.data, q, protection, age, focus, expiry.data, planned.data]);
 
   if (base.isPending) return <Loading />;
   if (base.error) return <ErrorAlert error={base.error} />;
@@ -85,6 +118,18 @@ export default function BasePage() {
               { value: 'old', label: t('base.age.old') },
             ]}
           />
+          <Select<Focus>
+            aria-label={t('baseWork.filterFocus')}
+            value={focus}
+            onChange={setFocus}
+            style={{ width: 240 }}
+            options={[
+              { value: 'all', label: t('baseWork.focus.all') },
+              { value: 'untouched', label: t('baseWork.focus.untouched', { days: UNTOUCHED_DAYS }) },
+              { value: 'expiring', label: t('baseWork.focus.expiring', { days: EXPIRING_DAYS }) },
+              { value: 'planned', label: t('baseWork.focus.planned') },
+            ]}
+          />
           <Button danger disabled={!selected.length} onClick={() => setReleasing(true)}>
             {t('base.releaseSelected', { count: selected.length })}
           </Button>
@@ -106,7 +151,12 @@ export default function BasePage() {
           {
             title: t('base.col.client'),
             dataIndex: 'displayName',
-            render: (name: string, r) => <Link to={`/clients/${r.id}`}>{name}</Link>,
+            render: (name: string, r) => (
+              <Space size={4}>
+                <Link to={`/clients/${r.id}`}>{name}</Link>
+                {r.isKey ? <Tag color="gold">{t('baseWork.key')}</Tag> : null}
+              </Space>
+            ),
             sorter: (a, b) => a.displayName.localeCompare(b.displayName, 'ru'),
           },
           {
@@ -121,14 +171,56 @@ export default function BasePage() {
             dataIndex: 'protectedUntil',
             render: (v: string | null) => <ProtectionBadge until={v} />,
           },
-          // Touches and expiry come with the touch log capability (C3/C7): shown as «—» until then.
-          { title: t('base.col.lastTouch'), key: 'lastTouch', render: () => DASH },
+          {
+            title: t('base.col.lastTouch'),
+            dataIndex: 'lastTouchAt',
+            render: (v: string | null, r) =>
+              v ? (
+                <Space size={4}>
+                  <span
+                    style={{
+                      color:
+                        Date.now() - new Date(v).getTime() >= UNTOUCHED_DAYS * DAY ? '#cf1322' : undefined,
+                    }}
+                  >
+                    {fmtDate(v)}
+                  </span>
+                  {r.lastTouchKind ? (
+                    <Typography.Text type="secondary">
+                      {t(`activity.kind.${r.lastTouchKind}`, { defaultValue: r.lastTouchKind })}
+                    </Typography.Text>
+                  ) : null}
+                </Space>
+              ) : (
+                <Typography.Text type="secondary">{t('baseWork.noTouch')}</Typography.Text>
+              ),
+            sorter: (a, b) => (a.lastTouchAt ?? '').localeCompare(b.lastTouchAt ?? ''),
+          },
           {
             title: t('base.col.expiry'),
             key: 'expiry',
             render: (_: unknown, r) => <ExpiryDays item={expiry.data?.byClient.get(r.id)} />,
           },
-          { title: t('base.col.nextStep'), key: 'next', render: () => DASH },
+          {
+            title: t('base.col.nextStep'),
+            dataIndex: 'nextStep',
+            render: (v: string | null, r) =>
+              v ? (
+                <Tooltip title={v}>
+                  <span>
+                    {v.length > 60 ? `${v.slice(0, 60)}…` : v}
+                    {r.nextStepAt ? (
+                      <Typography.Text type={isFuture(r.nextStepAt) ? 'secondary' : 'danger'}>
+                        {' '}
+                        · {fmtDate(r.nextStepAt)}
+                      </Typography.Text>
+                    ) : null}
+                  </span>
+                </Tooltip>
+              ) : (
+                DASH
+              ),
+          },
         ]}
       />
       <ReleaseDialog

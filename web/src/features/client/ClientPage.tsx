@@ -12,7 +12,7 @@ import {
   Space,
   Table,
   Tag,
-  Timeline,
+  Switch,
   Typography,
 } from 'antd';
 import { useState } from 'react';
@@ -20,16 +20,15 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { get, patch, post } from '../../api/client.ts';
 import { OpenDisputeButton } from '../disputes/OpenDisputeButton.tsx';
-import type { ClientCard, LedgerEvent, LookupResult, Manager, Page } from '../../api/types.ts';
+import type { ClientCard, LookupResult, Manager } from '../../api/types.ts';
 import { SELLERS, useMe } from '../../app/auth.ts';
-import { DASH, fmtDate, fmtDateTime } from '../../ui/format.ts';
+import { DASH, fmtDate } from '../../ui/format.ts';
 import { ProtectionBadge } from '../../ui/ProtectionBadge.tsx';
-import { EmptyState, ErrorAlert, Loading } from '../../ui/states.tsx';
+import { ErrorAlert, Loading } from '../../ui/states.tsx';
 import { useDebounced } from '../../ui/useDebounced.ts';
 import { SwapDialog } from '../pool/SwapDialog.tsx';
 import { ApiError } from '../../api/client.ts';
 import { useManagers } from './api.ts';
-import { describeEvent, managerNames } from './events.ts';
 import { ClientActivity } from '../activity/ClientActivity.tsx';
 
 export default function ClientPage() {
@@ -39,20 +38,12 @@ export default function ClientPage() {
   const qc = useQueryClient();
   const { message } = App.useApp();
   const card = useQuery({ queryKey: ['client', id], queryFn: () => get<ClientCard>(`/api/clients/${id}`) });
-  const history = useQuery({
-    queryKey: ['client', id, 'history'],
-    queryFn: () =>
-      get<Page<LedgerEvent>>(`/api/clients/${id}/history`, {
-        order: 'desc',
-        limit: 100,
-        include: 'ownership',
-      }),
-  });
   const managers = useManagers();
   const [dialog, setDialog] = useState<'edit' | 'transfer' | 'merge' | null>(null);
   const [swapTarget, setSwapTarget] = useState<{ id: number; displayName: string } | null>(null);
   const refresh = async () => {
     await qc.invalidateQueries({ queryKey: ['client', id] });
+    await qc.invalidateQueries({ queryKey: ['activity', id] });
     await qc.invalidateQueries({ queryKey: ['base'] });
     await qc.invalidateQueries({ queryKey: ['pool'] });
   };
@@ -65,6 +56,14 @@ export default function ClientPage() {
     onError: (e) => {
       if (e instanceof ApiError && e.code === 'CAP_REACHED' && card.data)
         setSwapTarget({ id, displayName: card.data.displayName });
+    },
+  });
+  const markKey = useMutation({
+    mutationFn: (key: boolean) => post(`/api/clients/${id}/key`, { key }),
+    onSuccess: async (_, key) => {
+      message.success(key ? t('clientKey.marked') : t('clientKey.unmarked'));
+      await qc.invalidateQueries({ queryKey: ['client', id] });
+      await qc.invalidateQueries({ queryKey: ['base'] });
     },
   });
   const release = useMutation({
@@ -83,11 +82,10 @@ export default function ClientPage() {
   const isHead = user.role === 'head';
   const inPool = c.owners.some((o) => o.ownerId === null);
   const mine = c.owners.some((o) => o.ownerId === user.id);
-  const names = managerNames(managers.data?.items);
   const actionError =
     claim.error && !(claim.error instanceof ApiError && claim.error.code === 'CAP_REACHED')
       ? claim.error
-      : release.error;
+      : (release.error ?? markKey.error);
 
   return (
     <Space direction="vertical" size="large" style={{ width: '100%' }}>
@@ -96,6 +94,11 @@ export default function ClientPage() {
           <Typography.Title level={2} style={{ margin: 0 }}>
             {c.displayName}
           </Typography.Title>
+          {c.isKey ? (
+            <Tag color="gold" title={t('clientKey.hint')}>
+              {t('clientKey.tag')}
+            </Tag>
+          ) : null}
           {c.mergedInto ? (
             <Typography.Text type="warning">
               {t('client.mergedInto')} <Link to={`/clients/${c.mergedInto}`}>#{c.mergedInto}</Link>
@@ -115,6 +118,17 @@ export default function ClientPage() {
           ) : null}
           {user.role === 'manager' && !mine && !inPool ? <OpenDisputeButton clientId={c.id} /> : null}
           {isSeller ? <Button onClick={() => setDialog('edit')}>{t('client.edit')}</Button> : null}
+          {isHead ? (
+            <Space size={6}>
+              <Switch
+                aria-label={t('clientKey.toggle')}
+                checked={c.isKey}
+                loading={markKey.isPending}
+                onChange={(v) => markKey.mutate(v)}
+              />
+              <Typography.Text>{t('clientKey.toggle')}</Typography.Text>
+            </Space>
+          ) : null}
           {isHead ? <Button onClick={() => setDialog('transfer')}>{t('client.transfer')}</Button> : null}
           {isHead ? <Button onClick={() => setDialog('merge')}>{t('client.merge')}</Button> : null}
         </Space>
@@ -228,40 +242,6 @@ export default function ClientPage() {
 
       <ClientActivity card={c} />
 
-      <Card title={t('client.timeline')} size="small">
-        {history.isPending ? <Loading /> : null}
-        {history.error ? <ErrorAlert error={history.error} /> : null}
-        {history.data && !history.data.items.length ? <EmptyState text={t('client.noEvents')} /> : null}
-        {history.data?.items.length ? (
-          <section aria-label={t('client.timeline')}>
-            <Timeline
-              items={history.data.items.map((e) => {
-                const d = describeEvent(t, e, names);
-                return {
-                  key: e.id,
-                  color: e.toManagerId === null ? 'gray' : 'blue',
-                  children: (
-                    <div>
-                      <Typography.Text strong>{d.title}</Typography.Text>
-                      {d.reason ? <Typography.Text>: {d.reason}</Typography.Text> : null}
-                      <div>
-                        <Typography.Text type="secondary">
-                          {fmtDateTime(e.occurredAt)}
-                          {d.to ? ` · ${t('events.to', { name: d.to })}` : ''}
-                          {d.from ? ` · ${t('events.from', { name: d.from })}` : ''}
-                          {d.actor ? ` · ${t('events.by', { name: d.actor })}` : ''}
-                          {` · ${t('events.policy', { v: e.policyVersion })}`}
-                        </Typography.Text>
-                      </div>
-                    </div>
-                  ),
-                };
-              })}
-            />
-          </section>
-        ) : null}
-      </Card>
-
       <EditDialog open={dialog === 'edit'} card={c} onClose={() => setDialog(null)} />
       {isHead ? (
         <TransferDialog
@@ -351,6 +331,7 @@ function TransferDialog({
       post(`/api/clients/${card.id}/transfer`, { ...v, overrideProtection: v.overrideProtection === true }),
     onSuccess: async () => {
       await qc.invalidateQueries({ queryKey: ['client', card.id] });
+      await qc.invalidateQueries({ queryKey: ['activity', card.id] });
       await qc.invalidateQueries({ queryKey: ['base'] });
       onClose();
     },
@@ -414,6 +395,7 @@ function MergeDialog({ open, card, onClose }: { open: boolean; card: ClientCard;
     mutationFn: () => post(`/api/clients/${card.id}/merge`, { otherClientId: other }),
     onSuccess: async () => {
       await qc.invalidateQueries({ queryKey: ['client'] });
+      await qc.invalidateQueries({ queryKey: ['activity'] });
       onClose();
     },
   });

@@ -209,11 +209,15 @@ function Touches({ label, items, total }: { label: string; items: Touch[]; total
       locale={{ emptyText: <EmptyState text={t('disputes.noTouches')} /> }}
       columns={[
         { title: t('disputes.touchCol.at'), dataIndex: 'at', render: (v: string) => fmtDateTime(v) },
-        { title: t('disputes.touchCol.kind'), dataIndex: 'kind' },
+        {
+          title: t('disputes.touchCol.kind'),
+          dataIndex: 'kind',
+          render: (v: string) => t(`activity.kind.${v}`, { defaultValue: v }),
+        },
         {
           title: t('disputes.touchCol.outcome'),
           dataIndex: 'outcome',
-          render: (v: string | null) => v ?? DASH,
+          render: (v: string | null) => (v ? t(`activity.outcome.${v}`, { defaultValue: v }) : DASH),
         },
       ]}
     />

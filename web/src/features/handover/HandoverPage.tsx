@@ -17,13 +17,14 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { get, post } from '../../api/client.ts';
-import { DASH, fmtDate, fmtMoney } from '../../ui/format.ts';
+import { fmtDate, fmtMoney } from '../../ui/format.ts';
 import { EmptyState, ErrorAlert, Loading } from '../../ui/states.tsx';
 import { useManagers } from '../client/api.ts';
 import type { Handover, HandoverPlan } from '../disputes/types.ts';
 
 type Kind = 'left' | 'on_leave';
-type Strategy = 'round_robin' | 'by_results';
+type Strategy = 'round_robin' | 'by_results' | 'manual';
+type Assignments = Record<number, number>;
 type Receiver = HandoverPlan['plan']['receivers'][number];
 type Item = HandoverPlan['plan']['items'][number];
 
@@ -41,21 +42,44 @@ function Wizard() {
   const [returnAt, setReturnAt] = useState<Dayjs | null>(null);
   const [strategy, setStrategy] = useState<Strategy>('round_robin');
   const [receivers, setReceivers] = useState<number[]>([]);
-  const body = (apply: boolean) => ({
+  // Manual (R-HAND-1): the head's receiver per client; a client not assigned goes to the pool.
+  const [assignments, setAssignments] = useState<Assignments>({});
+  const body = (apply: boolean, a: Assignments = assignments) => ({
     managerId,
     kind,
     ...(kind === 'on_leave' && returnAt ? { returnAt: returnAt.format('YYYY-MM-DD') } : {}),
     strategy,
     ...(receivers.length ? { receivers } : {}),
+    ...(strategy === 'manual'
+      ? {
+          assignments: Object.entries(a).map(([clientId, to]) => ({
+            clientId: Number(clientId),
+            toManagerId: to,
+          })),
+        }
+      : {}),
     apply,
   });
-  const preview = useMutation({ mutationFn: () => post<HandoverPlan>('/api/handovers', body(false)) });
+  const preview = useMutation({
+    mutationFn: (a?: Assignments) => post<HandoverPlan>('/api/handovers', body(false, a)),
+  });
   const apply = useMutation({ mutationFn: () => post<HandoverPlan>('/api/handovers', body(true)) });
   const sellers = (managers.data?.items ?? []).filter((m) => m.role !== 'admin' && m.status === 'active');
   const names = new Map(sellers.map((m) => [m.id, m.name]));
+  const choices = sellers
+    .filter((m) => m.id !== managerId && (!receivers.length || receivers.includes(m.id)))
+    .map((m) => ({ id: m.id, name: m.name }));
   const reset = () => {
     preview.reset();
     apply.reset();
+  };
+  const assign = (clientId: number, to: number | null) => {
+    const next = { ...assignments };
+    if (to === null) delete next[clientId];
+    else next[clientId] = to;
+    setAssignments(next);
+    apply.reset();
+    preview.mutate(next);
   };
 
   if (managers.isPending) return <Loading />;
@@ -77,6 +101,7 @@ function Wizard() {
             onChange={(v) => {
               setManagerId(v);
               setReceivers((r) => r.filter((x) => x !== v));
+              setAssignments({});
               reset();
             }}
             options={sellers.map((m) => ({ value: m.id, label: `${m.name} (${m.baseCount}/${m.cap})` }))}
@@ -111,8 +136,12 @@ function Wizard() {
             options={[
               { value: 'round_robin', label: t('handover.roundRobin') },
               { value: 'by_results', label: t('handover.byResults') },
+              { value: 'manual', label: t('handover.manual') },
             ]}
           />
+          {strategy === 'manual' ? (
+            <Typography.Text type="secondary">{t('handover.manualHint')}</Typography.Text>
+          ) : null}
           <Select<number[]>
             mode="multiple"
             aria-label={t('handover.receivers')}
@@ -122,6 +151,9 @@ function Wizard() {
             value={receivers}
             onChange={(v) => {
               setReceivers(v);
+              setAssignments((a) =>
+                Object.fromEntries(Object.entries(a).filter(([, to]) => !v.length || v.includes(to))),
+              );
               reset();
             }}
             options={sellers.filter((m) => m.id !== managerId).map((m) => ({ value: m.id, label: m.name }))}
@@ -130,7 +162,7 @@ function Wizard() {
             type="primary"
             disabled={!managerId}
             loading={preview.isPending}
-            onClick={() => preview.mutate()}
+            onClick={() => preview.mutate(undefined)}
           >
             {t('handover.preview')}
           </Button>
@@ -153,7 +185,11 @@ function Wizard() {
             </Popconfirm>
           }
         >
-          <PlanTables plan={preview.data.plan} names={names} />
+          <PlanTables
+            plan={preview.data.plan}
+            names={names}
+            manual={strategy === 'manual' ? { choices, assignments, assign } : undefined}
+          />
           {apply.error ? <ErrorAlert error={apply.error} /> : null}
         </Card>
       ) : null}
@@ -173,7 +209,23 @@ function Wizard() {
   );
 }
 
-function PlanTables({ plan, names }: { plan: HandoverPlan['plan']; names: Map<number, string> }) {
+type Manual = {
+  choices: { id: number; name: string }[];
+  assignments: Assignments;
+  assign: (clientId: number, to: number | null) => void;
+};
+
+const POOL = 0;
+
+function PlanTables({
+  plan,
+  names,
+  manual,
+}: {
+  plan: HandoverPlan['plan'];
+  names: Map<number, string>;
+  manual?: Manual | undefined;
+}) {
   const { t } = useTranslation();
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
@@ -181,7 +233,7 @@ function PlanTables({ plan, names }: { plan: HandoverPlan['plan']; names: Map<nu
       <Typography.Text>{t('handover.toPool', { count: plan.toPool })}</Typography.Text>
       <Table<Item>
         aria-label={t('handover.clients')}
-        rowKey="lineId"
+        rowKey={(r) => `${r.clientId}:${r.lineId}`}
         size="small"
         pagination={{ pageSize: 50, hideOnSinglePage: true }}
         dataSource={plan.items}
@@ -195,7 +247,24 @@ function PlanTables({ plan, names }: { plan: HandoverPlan['plan']; names: Map<nu
           {
             title: t('handover.col.to'),
             dataIndex: 'toManagerId',
-            render: (v: number | null) => (v ? (names.get(v) ?? `#${v}`) : t('handover.pool')),
+            render: (v: number | null, r) =>
+              manual ? (
+                <Select<number>
+                  aria-label={t('handover.assignTo', { name: r.displayName })}
+                  size="small"
+                  style={{ width: 220 }}
+                  value={manual.assignments[r.clientId] ?? POOL}
+                  onChange={(to) => manual.assign(r.clientId, to === POOL ? null : to)}
+                  options={[
+                    { value: POOL, label: t('handover.pool') },
+                    ...manual.choices.map((c) => ({ value: c.id, label: c.name })),
+                  ]}
+                />
+              ) : v ? (
+                (names.get(v) ?? `#${v}`)
+              ) : (
+                t('handover.pool')
+              ),
           },
           {
             title: t('handover.col.flags'),
@@ -266,7 +335,7 @@ function HandoverView({ id }: { id: number }) {
           {x.strategy === 'by_results'
             ? t('handover.byResults')
             : x.strategy === 'manual'
-              ? DASH
+              ? t('handover.manual')
               : t('handover.roundRobin')}
         </Descriptions.Item>
         <Descriptions.Item label={t('handover.status')}>
@@ -276,7 +345,7 @@ function HandoverView({ id }: { id: number }) {
       <Receivers items={x.receivers} />
       <Table<ViewItem>
         aria-label={t('handover.clients')}
-        rowKey="lineId"
+        rowKey={(r) => `${r.clientId}:${r.lineId}`}
         size="small"
         pagination={{ pageSize: 50, hideOnSinglePage: true }}
         dataSource={x.items}
