@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { scheduledBackup } from '../src/app/backup.ts';
+import { parseBackupEnv } from '../src/app/scheduler.ts';
 import { openRuntime } from '../src/app/compose.ts';
 import { bootstrap } from '../src/app/bootstrap.ts';
 import { loadDemo } from '../src/app/use-cases/load-demo.ts';
@@ -79,4 +80,27 @@ describe('backup and restore, embedded (PGlite)', () => {
     expect(forced.out).toContain('moved to');
     expect(await answersOf(target)).toEqual(before);
   }, 240_000);
+});
+
+describe('scheduled backups of the data folder (FAIRBASE_BACKUP_*)', () => {
+  it('parses the schedule, refuses nonsense and PostgreSQL', () => {
+    expect(parseBackupEnv({}, '/d')).toBeNull();
+    expect(parseBackupEnv({ FAIRBASE_BACKUP_EVERY: 'off' }, '/d')).toBeNull();
+    expect(parseBackupEnv({ FAIRBASE_BACKUP_EVERY: '24h' }, '/d')).toEqual({
+      everyMs: 86_400_000,
+      dir: '/d/backups',
+      keep: 7,
+    });
+    expect(
+      parseBackupEnv(
+        { FAIRBASE_BACKUP_EVERY: '30m', FAIRBASE_BACKUP_DIR: '/b', FAIRBASE_BACKUP_KEEP: '3' },
+        '/d',
+      ),
+    ).toEqual({ everyMs: 1_800_000, dir: '/b', keep: 3 });
+    expect(() => parseBackupEnv({ FAIRBASE_BACKUP_EVERY: 'daily' }, '/d')).toThrow(/FAIRBASE_BACKUP_EVERY/);
+    expect(() => parseBackupEnv({ FAIRBASE_BACKUP_EVERY: '1d', FAIRBASE_BACKUP_KEEP: '0' }, '/d')).toThrow(
+      /FAIRBASE_BACKUP_KEEP/,
+    );
+    expect(() => parseBackupEnv({ FAIRBASE_BACKUP_EVERY: '1d' }, null)).toThrow(/pg_dump/);
+  });
 });
