@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { rows } from '../db/raw.ts';
+import { scheduledBackup } from './backup.ts';
 import { reviewCaps } from './cap-review.ts';
 import type { AppContext } from './context.ts';
 import { activePolicy } from './policy-store.ts';
@@ -16,7 +17,42 @@ export type SchedulerOptions = {
   /** How often to look at the clock. */
   tickMs?: number;
   log?: (msg: string, data?: Record<string, unknown>) => void;
+  /** Embedded mode: back up the data folder every `everyMs` into `dir`, keeping the newest `keep` (parseBackupEnv). */
+  backup?: BackupSchedule | null;
 };
+
+export type BackupSchedule = { everyMs: number; dir: string; keep: number };
+
+/**
+ * FAIRBASE_BACKUP_EVERY ("24h", "30m", "7d"; default off), FAIRBASE_BACKUP_DIR (default <data folder>/backups),
+ * FAIRBASE_BACKUP_KEEP (default 7). Embedded (PGlite) only: PostgreSQL has its own tools (pg_dump, WAL archiving).
+ */
+export function parseBackupEnv(env: NodeJS.ProcessEnv, dataDir: string | null): BackupSchedule | null {
+  const every = env.FAIRBASE_BACKUP_EVERY;
+  if (!every || every === 'off') return null;
+  const m = every.match(/^(\d+)\s*(m|h|d)$/);
+  if (!m || Number(m[1]) === 0)
+    throw new Error(
+      `FAIRBASE_BACKUP_EVERY: expected a number with m, h or d (e.g. 24h), or "off", got "${every}"`,
+    );
+  if (!dataDir)
+    throw new Error('FAIRBASE_BACKUP_EVERY backs up the embedded data folder; with DATABASE_URL use pg_dump');
+  const unit = { m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'm' | 'h' | 'd'];
+  const keep = Number(env.FAIRBASE_BACKUP_KEEP ?? 7);
+  if (!Number.isInteger(keep) || keep < 1)
+    throw new Error(`FAIRBASE_BACKUP_KEEP: a whole number ≥ 1, got "${env.FAIRBASE_BACKUP_KEEP}"`);
+  return { everyMs: Number(m[1]) * unit, dir: env.FAIRBASE_BACKUP_DIR || `${dataDir}/backups`, keep };
+}
+
+function startBackups(ctx: AppContext, b: BackupSchedule, log: SchedulerOptions['log']): () => void {
+  const timer = setInterval(() => {
+    scheduledBackup(ctx, b.dir, b.keep, ctx.clock())
+      .then((r) => log?.('data folder backed up', { dir: b.dir, file: r.file, removed: r.removed.length }))
+      .catch((e: unknown) => log?.('scheduled backup failed', { error: (e as Error).message }));
+  }, b.everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
 
 export function parseSweepAt(value: string | undefined): string | null {
   if (value === undefined || value === '') return '02:00';
@@ -78,7 +114,8 @@ export async function tick(ctx: AppContext, sweepAt: string): Promise<SweepRepor
 }
 
 export function startScheduler(ctx: AppContext, opts: SchedulerOptions): () => void {
-  if (!opts.sweepAt) return () => {};
+  const stopBackups = opts.backup ? startBackups(ctx, opts.backup, opts.log) : () => {};
+  if (!opts.sweepAt) return stopBackups;
   const at = opts.sweepAt;
   let running = false;
   const timer = setInterval(() => {
@@ -94,5 +131,8 @@ export function startScheduler(ctx: AppContext, opts: SchedulerOptions): () => v
       });
   }, opts.tickMs ?? 60_000);
   timer.unref();
-  return () => clearInterval(timer);
+  return () => {
+    clearInterval(timer);
+    stopBackups();
+  };
 }

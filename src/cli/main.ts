@@ -28,6 +28,7 @@ import { type CliIo, processIo, table } from './output.ts';
 import { registerDisputeCommands } from './dispute-commands.ts';
 import { progressBar, registerSweepCommands } from './sweep-commands.ts';
 import { registerMoneyCommands } from './money-commands.ts';
+import { registerBackupCommands } from './backup-commands.ts';
 import { registerActivityCommands } from './activity.ts';
 import { dedupeCsv, parseColumnsOption } from './dedupe.ts';
 import { startServer } from './start.ts';
@@ -621,6 +622,7 @@ export async function runCli(
   registerDisputeCommands(program, kit);
   registerMoneyCommands(program, kit);
   (await import('./simulate-commands.ts')).registerSimulateCommands(program, kit);
+  registerBackupCommands(program, kit, cli.env);
   registerActivityCommands(program, {
     withCtx,
     userRef,

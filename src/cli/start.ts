@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { bootstrap } from '../app/bootstrap.ts';
 import { envConnectOptions, openRuntime } from '../app/compose.ts';
 import type { AppContext } from '../app/context.ts';
-import { parseSweepAt, startScheduler } from '../app/scheduler.ts';
+import { parseBackupEnv, parseSweepAt, startScheduler } from '../app/scheduler.ts';
 import { createSmtpMailer, startOutbox } from '../app/mailer.ts';
 import { loadDemo } from '../app/use-cases/load-demo.ts';
 import { buildServer } from '../http/server.ts';
@@ -71,6 +71,7 @@ export async function startServer(o: StartOptions) {
   // Nightly sweep and monthly cap review, once across instances (app/scheduler.ts).
   const stopScheduler = startScheduler(ctx, {
     sweepAt: parseSweepAt(o.env.FAIRBASE_SWEEP_AT),
+    backup: parseBackupEnv(o.env, database.dataDir),
     log: (msg, data) => app.log.info(data ?? {}, msg),
   });
   // E-mail for notifications (C15): the outbox sends pending rows after their transaction commits.

@@ -18,8 +18,9 @@ export function runCliProcess(args: string[], env: Record<string, string>) {
 /** Start `fairbase start --port 0` in a child process; resolves with its URL once it listens. */
 export async function startServerProcess(
   env: Record<string, string>,
+  args: string[] = [],
 ): Promise<{ url: string; child: ChildProcess; stop(signal?: NodeJS.Signals): Promise<void> }> {
-  const child = spawn(process.execPath, ['bin/fairbase.mjs', 'start', '--port', '0'], {
+  const child = spawn(process.execPath, ['bin/fairbase.mjs', 'start', '--port', '0', ...args], {
     env: { ...process.env, FAIRBASE_LOG: 'silent', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
