@@ -191,7 +191,7 @@ describe('role × route access matrix (issue 8, access control)', () => {
           // The gate's own refusals: no valid credentials, or a role outside the declared list.
           const gate =
             code === 'UNAUTHENTICATED' ||
-            (code === 'FORBIDDEN' && body?.error?.details?.allowed !== undefined);
+            (code === 'FORBIDDEN' && (body?.error?.details?.allowed !== undefined || spec.access === 'ops'));
           return { status: r.statusCode, code, gate };
         };
         const ownersBefore = await ownersOf(fresh.other);
