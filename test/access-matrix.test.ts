@@ -27,7 +27,7 @@ beforeAll(async () => {
   const out = await call(env, m, 'POST', '/api/auth/logout');
   if (out.status !== 200) throw new Error('logout failed');
   revokedSession = m.token;
-});
+}, 180_000); // a loaded CI box: users (argon2), clients, tokens
 afterAll(() => env?.close());
 
 const columns = [

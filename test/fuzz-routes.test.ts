@@ -24,7 +24,7 @@ let world: World;
 beforeAll(async () => {
   env = await createTestEnv();
   world = await buildWorld(env);
-});
+}, 180_000); // a loaded CI box: users (argon2), clients, tokens
 afterAll(() => env?.close());
 
 type Caller = {
