@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { eventOut, isoDate, ledgerQuery } from './schemas.ts';
+import { eventOut, isoDate, ledgerQuery, MAX_ID, apiDate } from './schemas.ts';
 
 /** Contract of touches, one voice, deals, weekly plans and notifications (C8, C9, C13, C15, C16). */
 
@@ -23,11 +23,25 @@ export const touchInput = z.object({
   kind: touchKind,
   direction: touchDirection.default('outbound'),
   outcome: touchOutcome.nullable().optional(),
-  occurredAt: z.coerce.date().optional().describe('When it happened; default now; not in the future'),
-  lineId: z.number().int().positive().nullable().optional().describe('Line of business; null = all lines'),
-  contactId: z.number().int().positive().nullable().optional().describe('A contact of this client'),
+  occurredAt: apiDate().optional().describe('When it happened; default now; not in the future'),
+  lineId: z
+    .number()
+    .int()
+    .positive()
+    .max(MAX_ID)
+    .nullable()
+    .optional()
+    .describe('Line of business; null = all lines'),
+  contactId: z
+    .number()
+    .int()
+    .positive()
+    .max(MAX_ID)
+    .nullable()
+    .optional()
+    .describe('A contact of this client'),
   nextStep: z.string().trim().max(1000).nullable().optional(),
-  nextStepAt: z.coerce.date().nullable().optional(),
+  nextStepAt: apiDate().nullable().optional(),
   body: z.string().max(20_000).optional(),
 });
 
@@ -61,8 +75,8 @@ export const touchLoggedOut = z.object({ touch: touchOut, warnings: z.array(warn
 export const contactCheckQuery = z.object({
   kind: touchKind.default('call'),
   direction: touchDirection.default('outbound'),
-  contactId: z.coerce.number().int().positive().optional(),
-  lineId: z.coerce.number().int().positive().optional(),
+  contactId: z.coerce.number().int().positive().max(MAX_ID).optional(),
+  lineId: z.coerce.number().int().positive().max(MAX_ID).optional(),
 });
 export const contactCheckOut = z.object({
   allowed: z.boolean(),
@@ -94,22 +108,29 @@ const kopecks = z
   .min(0)
   .max(Number.MAX_SAFE_INTEGER)
   .describe('Money in kopecks (1 ₽ = 100), an integer');
-const optDate = z.coerce.date().nullable().optional();
+const optDate = apiDate().nullable().optional();
 const dealFields = {
   title: z.string().trim().min(1).max(300),
   amountKopecks: kopecks,
   stage: dealStage.optional(),
-  lineId: z.number().int().positive().optional(),
-  managerId: z.number().int().positive().optional().describe('Default: me; only a head sets another manager'),
+  lineId: z.number().int().positive().max(MAX_ID).optional(),
+  managerId: z
+    .number()
+    .int()
+    .positive()
+    .max(MAX_ID)
+    .optional()
+    .describe('Default: me; only a head sets another manager'),
   legalEntityId: z
     .number()
     .int()
     .positive()
+    .max(MAX_ID)
     .nullable()
     .optional()
     .describe('The paying legal entity (of this client)'),
   expectedCloseAt: optDate,
-  wonAt: z.coerce.date().optional().describe('Back-date a win being recorded now'),
+  wonAt: apiDate().optional().describe('Back-date a win being recorded now'),
   lostReason: z.string().trim().max(1000).nullable().optional(),
   signedAt: optDate.describe('Order signed (won deals only)'),
   dueAt: optDate.describe('Payment due (won deals only)'),
@@ -160,10 +181,10 @@ export const dealEventOut = z.object({
 });
 export const dealChangedOut = z.object({ deal: dealOut, events: z.array(dealEventOut) });
 export const dealListQuery = z.object({
-  manager: z.union([z.literal('me'), z.coerce.number().int().positive()]).optional(),
+  manager: z.union([z.literal('me'), z.coerce.number().int().positive().max(MAX_ID)]).optional(),
   stage: dealStage.optional(),
-  client: z.coerce.number().int().positive().optional(),
-  cursor: z.coerce.number().int().positive().optional(),
+  client: z.coerce.number().int().positive().max(MAX_ID).optional(),
+  cursor: z.coerce.number().int().positive().max(MAX_ID).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 export const dealPage = z.object({ items: z.array(dealOut), nextCursor: z.number().nullable() });
@@ -183,7 +204,7 @@ export const notificationQuery = z.object({
     .enum(['true', 'false', '1', '0'])
     .optional()
     .transform((v) => v === 'true' || v === '1'),
-  cursor: z.coerce.number().int().positive().optional(),
+  cursor: z.coerce.number().int().positive().max(MAX_ID).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 export const notificationPage = z.object({
@@ -232,10 +253,18 @@ export const nudgesOut = z.object({
 
 // ---- weekly plans (C13) ----
 export const isoWeekString = z.string().regex(/^\d{4}-W\d{2}$/, 'an ISO week such as 2026-W48');
-export const planParams = z.object({ managerId: z.coerce.number().int().positive(), isoWeek: isoWeekString });
+export const planParams = z.object({
+  managerId: z.coerce.number().int().positive().max(MAX_ID),
+  isoWeek: isoWeekString,
+});
 export const planPutInput = z.object({
   items: z
-    .array(z.object({ clientId: z.number().int().positive(), goal: z.string().trim().max(1000).default('') }))
+    .array(
+      z.object({
+        clientId: z.number().int().positive().max(MAX_ID),
+        goal: z.string().trim().max(1000).default(''),
+      }),
+    )
     .max(500),
 });
 export const planOut = z.object({
@@ -251,7 +280,7 @@ export const planOut = z.object({
 });
 export const planReportQuery = z.object({
   week: isoWeekString.optional().describe('Default: this week'),
-  manager: z.union([z.literal('me'), z.coerce.number().int().positive()]).optional(),
+  manager: z.union([z.literal('me'), z.coerce.number().int().positive().max(MAX_ID)]).optional(),
 });
 export const planReportOut = z.object({
   isoWeek: z.string(),

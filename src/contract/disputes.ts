@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDate } from './schemas.ts';
+import { isoDate, MAX_ID } from './schemas.ts';
 
 /** API shapes of disputes (C11) and credit splits (C12). */
 
@@ -80,8 +80,8 @@ export const disputesQuery = z.object({
 });
 
 export const disputeOpenInput = z.object({
-  clientId: z.number().int().positive(),
-  lineId: z.number().int().positive().optional(),
+  clientId: z.number().int().positive().max(MAX_ID),
+  lineId: z.number().int().positive().max(MAX_ID).optional(),
   reason: z.string().trim().min(1, 'a reason is required').max(2000),
 });
 

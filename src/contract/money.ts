@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { MAX_ID } from './schemas.ts';
 
 /** API shapes of commission (C12) and receivables (C22). Money is integer kopecks. */
 
 export const commissionQuery = z.object({
   month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'a month as YYYY-MM is required' }),
-  manager: z.coerce.number().int().positive().optional(),
+  manager: z.coerce.number().int().positive().max(MAX_ID).optional(),
 });
 
 export const commissionExportQuery = commissionQuery.extend({
@@ -65,7 +66,7 @@ export const commissionOut = z.object({
 });
 
 export const receivablesQuery = z.object({
-  manager: z.coerce.number().int().positive().optional(),
+  manager: z.coerce.number().int().positive().max(MAX_ID).optional(),
 });
 
 const bucket = z.object({ orders: z.number(), amountKopecks: z.number() });

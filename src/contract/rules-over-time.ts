@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDate } from './schemas.ts';
+import { isoDate, MAX_ID, apiDate } from './schemas.ts';
 
 /** API shapes of the sweep (C10), expiry, head extensions and result-based cap reviews (C7). */
 
@@ -45,16 +45,16 @@ export const sweepOut = z.object({
 });
 
 export const extendInput = z.object({
-  until: z.coerce.date({ error: 'an ISO date or date-time is required' }),
+  until: apiDate({ error: 'an ISO date or date-time is required' }),
   reason: z.string().trim().min(1, 'a reason is required').max(1000),
-  lineId: z.number().int().positive().optional(),
+  lineId: z.number().int().positive().max(MAX_ID).optional(),
 });
 
 export const expiryQuery = z.object({
   /** Only clients expiring within this many days; omitted = the whole base. */
   within: z.coerce.number().int().min(0).max(3650).optional(),
-  manager: z.coerce.number().int().positive().optional(),
-  line: z.coerce.number().int().positive().optional(),
+  manager: z.coerce.number().int().positive().max(MAX_ID).optional(),
+  line: z.coerce.number().int().positive().max(MAX_ID).optional(),
   limit: z.coerce.number().int().min(1).max(5000).default(500),
 });
 
@@ -84,7 +84,7 @@ export const expiryOut = z.object({
 export const capReviewInput = z
   .object({
     dryRun: z.boolean().default(false),
-    managerId: z.number().int().positive().optional(),
+    managerId: z.number().int().positive().max(MAX_ID).optional(),
   })
   .default({ dryRun: false });
 
@@ -135,10 +135,10 @@ const dealsOut = z.object({
 });
 
 export const coverageQuery = z.object({
-  manager: z.coerce.number().int().positive().optional(),
-  line: z.coerce.number().int().positive().optional(),
-  from: z.coerce.date({ error: 'an ISO date is required' }).optional(),
-  to: z.coerce.date({ error: 'an ISO date is required' }).optional(),
+  manager: z.coerce.number().int().positive().max(MAX_ID).optional(),
+  line: z.coerce.number().int().positive().max(MAX_ID).optional(),
+  from: apiDate({ error: 'an ISO date is required' }).optional(),
+  to: apiDate({ error: 'an ISO date is required' }).optional(),
 });
 
 export const coverageOut = z.object({
@@ -168,8 +168,8 @@ export const coverageOut = z.object({
 });
 
 export const untouchedQuery = z.object({
-  manager: z.coerce.number().int().positive().optional(),
-  line: z.coerce.number().int().positive().optional(),
+  manager: z.coerce.number().int().positive().max(MAX_ID).optional(),
+  line: z.coerce.number().int().positive().max(MAX_ID).optional(),
   days: z.coerce.number().int().min(1).max(3650).default(30),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
@@ -187,8 +187,8 @@ export const untouchedOut = z.object({
 });
 
 export const trendsQuery = z.object({
-  manager: z.coerce.number().int().positive().optional(),
-  line: z.coerce.number().int().positive().optional(),
+  manager: z.coerce.number().int().positive().max(MAX_ID).optional(),
+  line: z.coerce.number().int().positive().max(MAX_ID).optional(),
   weeks: z.coerce.number().int().min(1).max(104).default(26),
 });
 
@@ -216,13 +216,18 @@ export const trendsOut = z.object({
 
 export const handoverInput = z
   .object({
-    managerId: z.number().int().positive(),
+    managerId: z.number().int().positive().max(MAX_ID),
     kind: z.enum(['left', 'on_leave']),
-    returnAt: z.coerce.date({ error: 'an ISO date is required' }).optional(),
+    returnAt: apiDate({ error: 'an ISO date is required' }).optional(),
     strategy: z.enum(['manual', 'round_robin', 'by_results']).default('round_robin'),
-    receivers: z.array(z.number().int().positive()).min(1).max(500).optional(),
+    receivers: z.array(z.number().int().positive().max(MAX_ID)).min(1).max(500).optional(),
     assignments: z
-      .array(z.object({ clientId: z.number().int().positive(), toManagerId: z.number().int().positive() }))
+      .array(
+        z.object({
+          clientId: z.number().int().positive().max(MAX_ID),
+          toManagerId: z.number().int().positive().max(MAX_ID),
+        }),
+      )
       .max(100_000)
       .optional(),
     /** false (default): preview only; true: apply. */

@@ -3,6 +3,19 @@ import { identifierKinds, sourceTypes } from '../core/identity/identifiers.ts';
 import { validateInn, validateKpp, validateOgrn, validateOgrnip } from '../core/identity/ru-identifiers.ts';
 import { policySchema } from '../core/policy/policy.ts';
 
+/** Row ids are PostgreSQL `integer`s: a bigger number is not an id (and must not reach SQL). */
+export const MAX_ID = 2_147_483_647;
+
+/**
+ * A date coming in (ISO string or epoch ms). Bounded to years 1900…9999: anything outside is a typo
+ * or an attack, and years past 9999 are not ISO-8601 on the way back (nor storable by every driver).
+ */
+export const apiDate = (params?: Parameters<typeof z.coerce.date>[0]) =>
+  z.coerce
+    .date(params)
+    .min(new Date('1900-01-01T00:00:00.000Z'), 'a date from 1900 on')
+    .max(new Date('9999-12-31T23:59:59.999Z'), 'a date before the year 10000');
+
 /** Dates leave the API as ISO-8601 strings. */
 export const isoDate = z.date().transform((d) => d.toISOString());
 const isoDateNullable = z
@@ -10,10 +23,10 @@ const isoDateNullable = z
   .nullable()
   .transform((d) => (d ? d.toISOString() : null));
 
-export const idParam = z.object({ id: z.coerce.number().int().positive() });
+export const idParam = z.object({ id: z.coerce.number().int().positive().max(MAX_ID) });
 export const partParam = z.object({
-  id: z.coerce.number().int().positive(),
-  partId: z.coerce.number().int().positive(),
+  id: z.coerce.number().int().positive().max(MAX_ID),
+  partId: z.coerce.number().int().positive().max(MAX_ID),
 });
 
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -79,7 +92,7 @@ export const clientCreateInput = z.object({
   contacts: z.array(contactInput).max(200).optional(),
   addresses: z.array(addressInput).max(200).optional(),
   claim: z.boolean().optional().describe('Put the new client in my base (default true for managers)'),
-  lineId: z.number().int().positive().optional(),
+  lineId: z.number().int().positive().max(MAX_ID).optional(),
   force: z.boolean().optional().describe('Create although it matches an existing client; needs forceReason'),
   forceReason: z.string().trim().max(1000).optional(),
 });
@@ -97,11 +110,12 @@ export const lookupQuery = z.object({
   limit: z.coerce.number().int().min(1).max(50).default(10),
 });
 export const mergeInput = z.object({
-  otherClientId: z.number().int().positive(),
+  otherClientId: z.number().int().positive().max(MAX_ID),
   ownerId: z
     .number()
     .int()
     .positive()
+    .max(MAX_ID)
     .nullable()
     .optional()
     .describe('Owner of the merged client: one of the two owners, or null'),
@@ -115,7 +129,7 @@ export const clientPatchInput = z
   .refine((v) => Object.keys(v).length > 0, { message: 'nothing to change' });
 
 const cursorLimit = {
-  cursor: z.coerce.number().int().positive().optional(),
+  cursor: z.coerce.number().int().positive().max(MAX_ID).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 };
 
@@ -123,44 +137,44 @@ export const pageQuery = z.object(cursorLimit);
 
 export const clientListQuery = z.object({
   q: z.string().trim().max(200).optional(),
-  owner: z.union([z.literal('me'), z.coerce.number().int().positive()]).optional(),
-  line: z.coerce.number().int().positive().optional(),
+  owner: z.union([z.literal('me'), z.coerce.number().int().positive().max(MAX_ID)]).optional(),
+  line: z.coerce.number().int().positive().max(MAX_ID).optional(),
   status: z.enum(['pool', 'owned']).optional(),
   ...cursorLimit,
 });
 export const poolQuery = z.object({
   q: z.string().trim().max(200).optional(),
-  line: z.coerce.number().int().positive().optional(),
+  line: z.coerce.number().int().positive().max(MAX_ID).optional(),
   ...cursorLimit,
 });
 export const ledgerQuery = z.object({
-  clientId: z.coerce.number().int().positive().optional(),
-  managerId: z.coerce.number().int().positive().optional(),
-  line: z.coerce.number().int().positive().optional(),
-  from: z.coerce.date().optional(),
-  to: z.coerce.date().optional(),
+  clientId: z.coerce.number().int().positive().max(MAX_ID).optional(),
+  managerId: z.coerce.number().int().positive().max(MAX_ID).optional(),
+  line: z.coerce.number().int().positive().max(MAX_ID).optional(),
+  from: apiDate().optional(),
+  to: apiDate().optional(),
   order: z.enum(['asc', 'desc']).default('asc'),
   ...cursorLimit,
 });
-export const ownerAtQuery = z.object({ at: z.coerce.date() });
-export const lineQuery = z.object({ line: z.coerce.number().int().positive().optional() });
+export const ownerAtQuery = z.object({ at: apiDate() });
+export const lineQuery = z.object({ line: z.coerce.number().int().positive().max(MAX_ID).optional() });
 
-export const claimInput = z.object({ lineId: z.number().int().positive().optional() }).nullish();
+export const claimInput = z.object({ lineId: z.number().int().positive().max(MAX_ID).optional() }).nullish();
 export const releaseInput = z
   .object({
-    lineId: z.number().int().positive().optional(),
+    lineId: z.number().int().positive().max(MAX_ID).optional(),
     reason: z.string().trim().max(1000).optional(),
     overrideProtection: z.boolean().optional(),
   })
   .nullish();
 export const swapInput = z.object({
-  releaseClientId: z.number().int().positive(),
-  lineId: z.number().int().positive().optional(),
+  releaseClientId: z.number().int().positive().max(MAX_ID),
+  lineId: z.number().int().positive().max(MAX_ID).optional(),
 });
 export const transferInput = z.object({
-  toManagerId: z.number().int().positive(),
+  toManagerId: z.number().int().positive().max(MAX_ID),
   reason: z.string().trim().min(1, 'a reason is required').max(1000),
-  lineId: z.number().int().positive().optional(),
+  lineId: z.number().int().positive().max(MAX_ID).optional(),
   overrideProtection: z.boolean().optional(),
 });
 
@@ -179,7 +193,7 @@ export const userCreateInput = z.object({
   email: z.email().max(254),
   password: z.string().min(8, 'at least 8 characters').max(200),
   role: roleSchema,
-  hiredAt: z.coerce.date().optional(),
+  hiredAt: apiDate().optional(),
 });
 export const userPatchInput = z
   .object({

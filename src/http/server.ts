@@ -13,6 +13,7 @@ import {
 import type { AppContext } from '../app/context.ts';
 import { tokenForRequest } from '../app/use-cases/api-tokens.ts';
 import { userForSession } from '../app/use-cases/users.ts';
+import { findNulText } from '../contract/text-safety.ts';
 import { type RouteAccess, sessionToken } from './auth.ts';
 import { sendRejection } from './reply.ts';
 import { registerAnalyticsRoutes } from './routes/analytics.ts';
@@ -50,6 +51,10 @@ export async function buildServer(opts: ServerOptions): Promise<App> {
     logger: opts.logger ?? false,
     trustProxy: opts.trustProxy ?? false,
     bodyLimit: 5 * 1024 * 1024,
+    // A URL fastify cannot route (a path parameter over 100 characters, broken %-encoding) is bad input.
+    // (Fastify calls this for FST_ERR_BAD_URL and FST_ERR_MAX_PARAM_LENGTH; no route uses async constraints.)
+    frameworkErrors: (err, _req, reply) =>
+      sendRejection(reply, 'VALIDATION_FAILED', { issues: [{ path: 'params', message: err.message }] }),
   }).withTypeProvider<ZodTypeProvider>() as unknown as App;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -106,6 +111,15 @@ export async function buildServer(opts: ServerOptions): Promise<App> {
     req.user = user;
   });
 
+  // PostgreSQL text cannot hold NUL: reject it at the boundary, naming the field, before any SQL.
+  app.addHook('preValidation', async (req, reply) => {
+    const bad =
+      findNulText(req.params, 'params') ??
+      findNulText(req.query, 'querystring') ??
+      findNulText(req.body, 'body');
+    if (bad) return sendRejection(reply, 'VALIDATION_FAILED', { issues: [bad] });
+  });
+
   app.setErrorHandler((err, req, reply) => {
     if (hasZodFastifySchemaValidationErrors(err)) {
       const where = err.validationContext ?? 'body';
@@ -130,7 +144,7 @@ export async function buildServer(opts: ServerOptions): Promise<App> {
           code: 'VALIDATION_FAILED',
           message: e.message,
           messageKey: 'errors.VALIDATION_FAILED',
-          details: {},
+          details: { issues: [{ path: 'body', message: e.message }] },
         },
       });
     }

@@ -17,6 +17,7 @@ import {
   ownerAtOut,
   ownerAtQuery,
   page,
+  MAX_ID,
 } from '../../contract/schemas.ts';
 import { historyOut, historyQuery } from '../../contract/activity.ts';
 import { ALL } from '../auth.ts';
@@ -107,7 +108,7 @@ export function registerLedgerRoutes(root: FastifyInstance, ctx: AppContext) {
         tags: ['managers'],
         params: idParam,
         querystring: lineQuery.extend({
-          cursor: z.coerce.number().int().positive().optional(),
+          cursor: z.coerce.number().int().positive().max(MAX_ID).optional(),
           limit: z.coerce.number().int().min(1).max(500).default(100),
         }),
         response: {

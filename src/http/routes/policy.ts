@@ -5,7 +5,14 @@ import type { AppContext } from '../../app/context.ts';
 import { activePolicy, policyVersion } from '../../app/policy-store.ts';
 import { listLines } from '../../app/use-cases/lines.ts';
 import { listPolicyVersions, setPolicy } from '../../app/use-cases/policy.ts';
-import { page, pageQuery, policyOut, policyPutInput, policyVersionOut } from '../../contract/schemas.ts';
+import {
+  MAX_ID,
+  page,
+  pageQuery,
+  policyOut,
+  policyPutInput,
+  policyVersionOut,
+} from '../../contract/schemas.ts';
 import { ALL, currentUser, HEAD } from '../auth.ts';
 import { sendOutcome, sendRejection } from '../reply.ts';
 
@@ -56,7 +63,7 @@ export function registerPolicyRoutes(root: FastifyInstance, ctx: AppContext) {
       config: { access: ALL },
       schema: {
         tags: ['policy'],
-        params: z.object({ version: z.coerce.number().int().positive() }),
+        params: z.object({ version: z.coerce.number().int().positive().max(MAX_ID) }),
         response: { 200: policyOut },
       },
     },

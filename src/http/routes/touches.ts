@@ -7,7 +7,7 @@ import { contactCheckOut, contactCheckQuery, touchInput, touchLoggedOut } from '
 import { describeRejection } from '../../contract/rejections.ts';
 import { idParam } from '../../contract/schemas.ts';
 import { currentUser, SELLERS } from '../auth.ts';
-import { sendOutcome } from '../reply.ts';
+import { sendOutcome, sendRejection } from '../reply.ts';
 
 export function registerTouchRoutes(root: FastifyInstance, ctx: AppContext) {
   const app = root.withTypeProvider<ZodTypeProvider>();
@@ -54,8 +54,15 @@ export function registerTouchRoutes(root: FastifyInstance, ctx: AppContext) {
         },
         { dryRun: true },
       );
-      if (!out.ok && (out.code === 'NOT_FOUND' || out.code === 'VALIDATION_FAILED'))
-        return sendOutcome(reply, out);
+      if (!out.ok && out.code === 'VALIDATION_FAILED') {
+        // The use case names body fields; here they came in the query string.
+        const issues = (out.details.issues as { path: string; message: string }[] | undefined) ?? [];
+        return sendRejection(reply, 'VALIDATION_FAILED', {
+          ...out.details,
+          issues: issues.map((i) => ({ ...i, path: i.path.replace(/^body\./, 'querystring.') })),
+        });
+      }
+      if (!out.ok && out.code === 'NOT_FOUND') return sendOutcome(reply, out);
       const lastContact = await lastContactOf(ctx.db, req.params.id);
       if (!out.ok) {
         const r = describeRejection(out.code, out.details);
