@@ -2,9 +2,11 @@ import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import en from './en.json';
 import enActivity from './en.activity.json';
+import enAudit from './en.audit.json';
 import enDisputes from './en.disputes.json';
 import ru from './ru.json';
 import ruActivity from './ru.activity.json';
+import ruAudit from './ru.audit.json';
 import ruDisputes from './ru.disputes.json';
 
 export type Lang = 'ru' | 'en';
@@ -20,8 +22,8 @@ export function storedLang(): Lang {
 
 void i18n.use(initReactI18next).init({
   resources: {
-    ru: { translation: { ...ru, ...ruActivity, ...ruDisputes } },
-    en: { translation: { ...en, ...enActivity, ...enDisputes } },
+    ru: { translation: { ...ru, ...ruActivity, ...ruDisputes, ...ruAudit } },
+    en: { translation: { ...en, ...enActivity, ...enDisputes, ...enAudit } },
   },
   lng: storedLang(),
   fallbackLng: 'ru',
