@@ -36,7 +36,7 @@ beforeAll(async () => {
   await asHead('PUT', '/api/policy', { policy: active.policy, note: 'аудит в браузере' });
   browser = await launchChromium();
   mkdirSync(SHOTS, { recursive: true });
-}, 400_000);
+}, 900_000);
 
 afterAll(async () => {
   for (const c of contexts) await c.close().catch(() => {});
