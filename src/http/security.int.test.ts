@@ -91,6 +91,17 @@ describe('login throttling', () => {
     expect((await loginHttp(m.email, 'password-123', '10.3.0.8')).status).toBe(200);
   });
 
+  it('the per-process flood guard (121st login request a minute from one address) answers 429 LOGIN_THROTTLED, not 500', async () => {
+    const ip = '10.9.9.9';
+    let last: Inject | null = null;
+    for (let i = 0; i < 121; i++) last = await loginHttp(`flood${i}@x.test`, 'whatever1', ip);
+    expect(last!.status).toBe(429);
+    expect(last!.body.error.code).toBe('LOGIN_THROTTLED');
+    expect(last!.body.error.details.scope).toBe('ip');
+    expect(Number(last!.headers['retry-after'])).toBeGreaterThan(0);
+    expect(last!.headers['x-ratelimit-limit']).toBe('120');
+  });
+
   it('concurrent failures are all counted (one atomic upsert per attempt)', async () => {
     const m = await addTestUser(env, 'manager');
     const results = await Promise.all(

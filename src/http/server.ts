@@ -88,7 +88,16 @@ export async function buildServer(opts: ServerOptions): Promise<App> {
     },
   });
   // A per-process flood guard, only on routes that ask for it (the login); see app/login-throttle.ts.
-  await app.register(rateLimit, { global: false });
+  await app.register(rateLimit, {
+    global: false,
+    // Thrown to the error handler below, which answers 429 LOGIN_THROTTLED in the usual error shape.
+    errorResponseBuilder: (_req, c) =>
+      Object.assign(new Error('rate limited'), {
+        statusCode: 429,
+        rateLimited: true,
+        retryAfterSeconds: Math.ceil(c.ttl / 1000),
+      }),
+  });
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
@@ -164,7 +173,11 @@ export async function buildServer(opts: ServerOptions): Promise<App> {
         })),
       });
     }
-    const e = err as { statusCode?: number; code?: string; message: string };
+    const e = err as { statusCode?: number; code?: string; message: string; rateLimited?: boolean };
+    if (e.rateLimited) {
+      const retryAfterSeconds = (err as { retryAfterSeconds?: number }).retryAfterSeconds ?? 60;
+      return sendRejection(reply, 'LOGIN_THROTTLED', { scope: 'ip', retryAfterSeconds });
+    }
     if (
       e.statusCode === 400 ||
       e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||

@@ -49,7 +49,7 @@ async function newPage(): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'ru-RU' });
   contexts.push(context);
   const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
+  page.setDefaultTimeout(60_000);
   page.on('console', (m) => {
     if (/Content Security Policy|Refused to (load|apply|execute)/i.test(m.text()))
       cspViolations.push(m.text());
@@ -71,8 +71,14 @@ describe('security in the browser', () => {
     expect(res?.headers()['content-security-policy']).toContain("script-src 'self'");
     await signIn(page, HEAD.email);
     await page.getByRole('link', { name: 'Журнал действий' }).click();
-    await expect.poll(() => page.getByText('Правила изменены').count()).toBeGreaterThan(0);
-    await page.getByText('Правила изменены').first().waitFor();
+    await page
+      .getByText('Правила изменены')
+      .first()
+      .waitFor({ timeout: 60_000 })
+      .catch(async (e) => {
+        await page.screenshot({ path: `${SHOTS}/audit-log-failed.png`, fullPage: true });
+        throw new Error(`${e}; CSP: ${cspViolations.join(' | ')}`);
+      });
     await page.screenshot({ path: `${SHOTS}/audit-log.png`, fullPage: true });
     await page.getByRole('link', { name: 'Правила' }).first().click();
     await page.waitForLoadState('networkidle');
@@ -84,7 +90,7 @@ describe('security in the browser', () => {
       .waitFor({ timeout: 20_000 })
       .catch(() => {});
     expect(cspViolations).toEqual([]);
-  });
+  }, 300_000);
 
   it('«Выйти на всех устройствах» ends the session in another browser too', async () => {
     const phone = await newPage();
@@ -101,5 +107,5 @@ describe('security in the browser', () => {
     await phone.reload();
     await phone.getByRole('button', { name: 'Войти' }).waitFor();
     expect(cspViolations).toEqual([]);
-  });
+  }, 300_000);
 });
