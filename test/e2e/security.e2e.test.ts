@@ -102,7 +102,13 @@ describe('security in the browser', () => {
     await laptop.goto(`${server.url}/profile`);
     await laptop.getByRole('button', { name: 'Выйти на всех устройствах' }).click();
     await laptop.getByRole('tooltip').getByRole('button', { name: 'Выйти на всех устройствах' }).click();
-    await laptop.getByRole('button', { name: 'Войти' }).waitFor();
+    await laptop
+      .getByRole('button', { name: 'Войти' })
+      .waitFor()
+      .catch(async (e) => {
+        await laptop.screenshot({ path: `${SHOTS}/sign-out-everywhere-failed.png`, fullPage: true });
+        throw new Error(`${e}; page: ${((await laptop.locator('body').textContent()) ?? '').slice(0, 800)}`);
+      });
     // Same server: its session cache is evicted at once (another instance: within 5 s). A reload shows the sign-in form.
     await phone.reload();
     await phone.getByRole('button', { name: 'Войти' }).waitFor();

@@ -108,14 +108,13 @@ function SignOutEverywhere() {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const qc = useQueryClient();
-  const navigate = useNavigate();
   const revoke = useMutation({
     mutationFn: () => post<{ revoked: number }>('/api/auth/sessions/revoke-all'),
     onSuccess: () => {
       message.success(t('security.signOutEverywhereDone'));
+      // Every session is gone, this one too: start over from a clean page (no cached data survives).
       qc.clear();
-      qc.setQueryData(['me'], null);
-      navigate('/');
+      window.location.assign('/');
     },
   });
   return (
