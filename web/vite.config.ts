@@ -29,6 +29,7 @@ export default defineConfig({
   },
   server: {
     port: 5173,
-    proxy: { '/api': { target: process.env.FAIRBASE_API ?? 'http://127.0.0.1:3000', changeOrigin: true } },
+    // changeOrigin off: the API sees Host localhost:5173, the same as the browser's Origin (CSRF check).
+    proxy: { '/api': { target: process.env.FAIRBASE_API ?? 'http://127.0.0.1:3000', changeOrigin: false } },
   },
 });

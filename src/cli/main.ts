@@ -18,13 +18,20 @@ import { DEMO_PASSWORD, loadDemo } from '../app/use-cases/load-demo.ts';
 import { applyPreset, setPolicy } from '../app/use-cases/policy.ts';
 import { releaseClient } from '../app/use-cases/release-client.ts';
 import { transferClient } from '../app/use-cases/transfer-client.ts';
-import { addUser, listUsers, type PublicUser, updateUser } from '../app/use-cases/users.ts';
+import {
+  addUser,
+  listUsers,
+  type PublicUser,
+  revokeAllSessions,
+  updateUser,
+} from '../app/use-cases/users.ts';
 import type { Outcome, RejectionCode } from '../core/outcome.ts';
 import { defaultIdentityRules } from '../core/policy/policy.ts';
 import { describeRejection } from '../contract/rejections.ts';
 import { roleSchema, statusSchema } from '../contract/schemas.ts';
 
 import { type CliIo, processIo, table } from './output.ts';
+import { registerAuditCommands } from './audit-commands.ts';
 import { registerDisputeCommands } from './dispute-commands.ts';
 import { progressBar, registerSweepCommands } from './sweep-commands.ts';
 import { registerMoneyCommands } from './money-commands.ts';
@@ -42,6 +49,9 @@ export type CliEnv = {
   /** Set when the command runs inside a server that holds the data folder. */
   server?: AppContext;
 };
+
+/** Audit records of changes made from the command line name this actor. */
+const CLI_ACTOR = { id: null, label: 'cli' } as const;
 
 class Exit extends Error {
   constructor(readonly code: number) {
@@ -200,7 +210,7 @@ export async function runCli(
           if (hiredAt && Number.isNaN(hiredAt.getTime()))
             reject('VALIDATION_FAILED', { issues: [{ path: '--hired-at', message: 'not a date' }] });
           const u = unwrap(
-            await addUser(ctx, { name: o.name, email: o.email, password, role: o.role, hiredAt }),
+            await addUser(ctx, { name: o.name, email: o.email, password, role: o.role, hiredAt }, CLI_ACTOR),
           );
           print(
             u,
@@ -235,7 +245,9 @@ export async function runCli(
           reject('VALIDATION_FAILED', {
             issues: [{ path: 'role', message: `one of ${roleSchema.options.join(', ')}` }],
           });
-        const u = unwrap(await updateUser(ctx, (await userRef(ctx, ref, 'user')).id, { role: r.data! }));
+        const u = unwrap(
+          await updateUser(ctx, (await userRef(ctx, ref, 'user')).id, { role: r.data! }, CLI_ACTOR),
+        );
         print(u, () => `user ${u.id} is now ${u.role}`);
       }),
     );
@@ -249,7 +261,9 @@ export async function runCli(
           reject('VALIDATION_FAILED', {
             issues: [{ path: 'status', message: `one of ${statusSchema.options.join(', ')}` }],
           });
-        const u = unwrap(await updateUser(ctx, (await userRef(ctx, ref, 'user')).id, { status: s.data! }));
+        const u = unwrap(
+          await updateUser(ctx, (await userRef(ctx, ref, 'user')).id, { status: s.data! }, CLI_ACTOR),
+        );
         print(u, () => `user ${u.id} is now ${u.status}`);
       }),
     );
@@ -265,11 +279,24 @@ export async function runCli(
         const password = o.password ?? randomBytes(9).toString('base64url');
         if (password.length < 8)
           reject('VALIDATION_FAILED', { issues: [{ path: '--password', message: 'at least 8 characters' }] });
-        const u = unwrap(await updateUser(ctx, (await userRef(ctx, ref, 'user')).id, { password }));
+        const u = unwrap(
+          await updateUser(ctx, (await userRef(ctx, ref, 'user')).id, { password }, CLI_ACTOR),
+        );
         print(
           { id: u.id, email: u.email, ...(o.password ? {} : { password }) },
           () => `password of ${u.email} changed${o.password ? '' : `; new password: ${password}`}`,
         );
+      }),
+    );
+
+  user
+    .command('revoke-sessions <user>')
+    .description('sign the user out everywhere (all their sessions end); audited')
+    .action((ref: string) =>
+      withCtx(async (ctx) => {
+        const u = await userRef(ctx, ref, 'user');
+        const r = unwrap(await revokeAllSessions(ctx, u.id, CLI_ACTOR));
+        print(r, () => `${r.revoked} session(s) of ${u.email} ended`);
       }),
     );
 
@@ -619,6 +646,7 @@ export async function runCli(
     json: () => Boolean(program.opts().json),
   };
   registerSweepCommands(program, kit);
+  registerAuditCommands(program, kit);
   registerDisputeCommands(program, kit);
   registerMoneyCommands(program, kit);
   (await import('./simulate-commands.ts')).registerSimulateCommands(program, kit);

@@ -48,6 +48,10 @@ export async function startServer(o: StartOptions) {
     ctx,
     logger: o.env.FAIRBASE_LOG === 'silent' ? false : { level: o.env.FAIRBASE_LOG ?? 'info' },
     trustProxy: o.env.FAIRBASE_TRUST_PROXY === '1',
+    allowedOrigins: (o.env.FAIRBASE_ALLOWED_ORIGINS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     ops: token
       ? {
           token,
@@ -83,10 +87,13 @@ export async function startServer(o: StartOptions) {
         { log: (m) => app.log.warn(m) },
       )
     : null;
+  // Graceful shutdown: stop taking connections (new requests get 503), let in-flight requests
+  // finish (app.close waits for them), then close the database and exit 0.
   let stopping = false;
-  const stop = async () => {
+  const stop = async (signal?: string) => {
     if (stopping) return;
     stopping = true;
+    app.log.info({ signal }, 'shutting down: finishing in-flight requests');
     stopScheduler();
     stopOutbox?.();
     await app.close();

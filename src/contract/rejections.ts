@@ -49,6 +49,19 @@ export const rejectionTable = {
     messageKey: 'errors.CONFLICT',
     message: (d) => `Already exists${d.field ? `: ${String(d.field)}` : ''}`,
   },
+  LOGIN_THROTTLED: {
+    status: 429,
+    exit: 8,
+    messageKey: 'errors.LOGIN_THROTTLED',
+    message: (d) =>
+      `Too many failed sign-ins${d.scope === 'ip' ? ' from this address' : ' for this account'}; try again in ${String(d.retryAfterSeconds ?? 'a few')} seconds`,
+  },
+  CSRF_REJECTED: {
+    status: 403,
+    exit: 5,
+    messageKey: 'errors.CSRF_REJECTED',
+    message: (d) => `Cross-site request refused (origin ${String(d.origin ?? 'unknown')})`,
+  },
   DATA_DIR_LOCKED: {
     status: 423,
     exit: 7,

@@ -394,9 +394,12 @@ export const lookupOut = z.object({
 });
 
 // ---- API tokens and telephony (C18) ----
-export const apiTokenScope = z.enum(['telephony']);
+export const apiTokenScope = z.enum(['telephony', 'full']);
 export const apiTokenCreateInput = z.object({
   name: text(100).describe('What the token is for, e.g. "Asterisk, office PBX"'),
+  scope: apiTokenScope
+    .default('telephony')
+    .describe('telephony: caller lookup only; full: acts as its creator on the whole API (keep it secret)'),
 });
 export const apiTokenOut = z.object({
   id: z.number(),

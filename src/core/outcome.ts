@@ -12,6 +12,10 @@ export const boundaryRejectionCodes = [
   'DATA_DIR_LOCKED',
   /** C2: the record matches an existing client; link to it, or force with a reason. */
   'DUPLICATE_SUSPECTED',
+  /** Too many failed sign-ins for this account or address: wait (details.retryAfterSeconds). */
+  'LOGIN_THROTTLED',
+  /** A cookie-authenticated state-changing request from a foreign Origin (CSRF defence). */
+  'CSRF_REJECTED',
 ] as const;
 export type BoundaryRejectionCode = (typeof boundaryRejectionCodes)[number];
 export type RejectionCode = RuleRejectionCode | BoundaryRejectionCode | ActivityRejectionCode;

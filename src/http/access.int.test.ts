@@ -29,7 +29,13 @@ describe('every route declares its roles and the gate enforces them (R-AUTH-1)',
       const [method, path] = key.split(' ') as [string, string];
       const url = path.replace(':partId', '1').replace(':id', String(client));
       // Signing out is tested below; here it would end the sessions the walk uses.
-      if (access === 'public' || key === 'POST /api/auth/logout') continue;
+      // Likewise revoking sessions (tested in security.int.test.ts).
+      const endsSessions = [
+        'POST /api/auth/logout',
+        'POST /api/auth/sessions/revoke-all',
+        'POST /api/users/:id/sessions/revoke',
+      ];
+      if (access === 'public' || endsSessions.includes(key)) continue;
       const anon = await call(
         env,
         null,

@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -11,12 +14,15 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { AppContext } from '../app/context.ts';
-import { tokenForRequest } from '../app/use-cases/api-tokens.ts';
+import { readiness } from '../app/readiness.ts';
+import { tokenForRequest, userForApiToken } from '../app/use-cases/api-tokens.ts';
 import { userForSession } from '../app/use-cases/users.ts';
 import { findNulText } from '../contract/text-safety.ts';
 import { type RouteAccess, sessionToken } from './auth.ts';
+import { csrfVerdict, loggerOptions, requestId } from './security.ts';
 import { sendRejection } from './reply.ts';
 import { registerAnalyticsRoutes } from './routes/analytics.ts';
+import { registerAuditRoutes } from './routes/audit.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
 import { registerDisputeRoutes } from './routes/disputes.ts';
 import { registerClientRoutes } from './routes/clients.ts';
@@ -42,13 +48,17 @@ export type ServerOptions = {
   ops?: { token: string; run: OpsHandler } | null;
   /** Folder of the built web UI (web/dist): served at `/` with an SPA fallback; absent = `/` redirects to the API docs. */
   webRoot?: string | null;
+  /** Extra origins allowed to send cookie-authenticated writes (besides the server's own), e.g. a dev server. */
+  allowedOrigins?: readonly string[];
 };
 
 export type App = FastifyInstance & { routeAccess: Map<string, RouteAccess> };
 
 export async function buildServer(opts: ServerOptions): Promise<App> {
   const app = Fastify({
-    logger: opts.logger ?? false,
+    // Structured logs (pino) with secrets redacted (http/security.ts); request ids: X-Request-Id or a UUID.
+    logger: loggerOptions(opts.logger ?? false),
+    genReqId: (req) => requestId(req.headers['x-request-id']) ?? randomUUID(),
     trustProxy: opts.trustProxy ?? false,
     bodyLimit: 5 * 1024 * 1024,
     // A URL fastify cannot route (a path parameter over 100 characters, broken %-encoding) is bad input.
@@ -60,6 +70,48 @@ export async function buildServer(opts: ServerOptions): Promise<App> {
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('user', null);
   await app.register(cookie);
+
+  // ── Security plugins (issue 8, item 5) ──────────────────────────────────────────────────────
+  // Headers: a CSP the built web UI runs under (scripts and styles from 'self'; antd's CSS-in-JS
+  // injects <style> elements, hence 'unsafe-inline' for styles only; ECharts draws on canvas).
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: true,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        workerSrc: ["'self'", 'blob:'],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        // Plain-HTTP installs on a LAN must keep working: no forced upgrade.
+        upgradeInsecureRequests: null,
+      },
+    },
+  });
+  // A per-process flood guard, only on routes that ask for it (the login); see app/login-throttle.ts.
+  await app.register(rateLimit, {
+    global: false,
+    // Thrown to the error handler below, which answers 429 LOGIN_THROTTLED in the usual error shape.
+    errorResponseBuilder: (_req, c) =>
+      Object.assign(new Error('rate limited'), {
+        statusCode: 429,
+        rateLimited: true,
+        retryAfterSeconds: Math.ceil(c.ttl / 1000),
+      }),
+  });
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+  // CSRF: a state-changing request authenticated by the session cookie must come from our own origin.
+  app.addHook('onRequest', async (req, reply) => {
+    const verdict = csrfVerdict(req, opts.allowedOrigins ?? []);
+    if (verdict) return sendRejection(reply, 'CSRF_REJECTED', verdict);
+  });
+  // ── end of security plugins ──────────────────────────────────────────────────────────────────
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -104,7 +156,12 @@ export async function buildServer(opts: ServerOptions): Promise<App> {
       return;
     }
     const token = sessionToken(req);
-    const user = token ? await userForSession(opts.ctx, token) : null;
+    // A `full` API token (fbt_…) acts as its creator; any other token is a session token.
+    const user = !token
+      ? null
+      : token.startsWith('fbt_')
+        ? await userForApiToken(opts.ctx, token)
+        : await userForSession(opts.ctx, token);
     if (!user) return sendRejection(reply, 'UNAUTHENTICATED', {});
     if (!access.includes(user.role))
       return sendRejection(reply, 'FORBIDDEN', { role: user.role, allowed: access.join(',') });
@@ -130,7 +187,11 @@ export async function buildServer(opts: ServerOptions): Promise<App> {
         })),
       });
     }
-    const e = err as { statusCode?: number; code?: string; message: string };
+    const e = err as { statusCode?: number; code?: string; message: string; rateLimited?: boolean };
+    if (e.rateLimited) {
+      const retryAfterSeconds = (err as { retryAfterSeconds?: number }).retryAfterSeconds ?? 60;
+      return sendRejection(reply, 'LOGIN_THROTTLED', { scope: 'ip', retryAfterSeconds });
+    }
     if (
       e.statusCode === 400 ||
       e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
@@ -185,14 +246,30 @@ export async function buildServer(opts: ServerOptions): Promise<App> {
 
   // Without the web UI, the root leads a visitor to the API documentation.
   if (!webRoot) app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/api/docs'));
+  // ── Health (liveness) and readiness (issue 8, item 8) ───────────────────────────────────────
   app.get('/api/health', { config: { access: 'public' } }, async () => ({
     status: 'ok',
     db: opts.ctx.dbKind,
   }));
+  app.get(
+    '/api/ready',
+    {
+      config: { access: 'public' },
+      schema: {
+        summary: 'Readiness: the database answers and every migration is applied (503 otherwise)',
+      },
+    },
+    async (_req, reply) => {
+      const r = await readiness(opts.ctx);
+      return reply.code(r.ready ? 200 : 503).send(r);
+    },
+  );
+  // ── end of health ────────────────────────────────────────────────────────────────────────────
   app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () =>
     app.swagger(),
   );
   registerAuthRoutes(app, opts.ctx);
+  registerAuditRoutes(app, opts.ctx);
   registerClientRoutes(app, opts.ctx);
   registerIdentityRoutes(app, opts.ctx);
   registerOwnershipRoutes(app, opts.ctx);

@@ -2,7 +2,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { and, asc, eq, isNull, lte, or } from 'drizzle-orm';
 import { fail, ok, type Outcome } from '../../core/outcome.ts';
 import { apiTokens, users } from '../../db/schema/index.ts';
+import { type AuditActor, audit } from '../audit.ts';
 import type { AppContext } from '../context.ts';
+import { type PublicUser, userById } from './users.ts';
 
 /**
  * API tokens for machines (C18): a PBX asking "who is calling?" has no user and no session.
@@ -10,7 +12,8 @@ import type { AppContext } from '../context.ts';
  * yields no usable token. A token is revoked, never deleted (its row says who made it and when
  * it was last used).
  */
-export type ApiTokenScope = 'telephony';
+/** 'telephony': caller lookup only (C18). 'full': acts as its creator on the whole API (scripts, integrations). */
+export type ApiTokenScope = 'telephony' | 'full';
 
 export const API_TOKEN_PREFIX = 'fbt_';
 /** `fbt_` + 32 random bytes in base64url (43 characters). */
@@ -61,6 +64,13 @@ export async function createApiToken(
     .insert(apiTokens)
     .values({ name, tokenHash: tokenHash(token), scope: cmd.scope, createdBy: cmd.createdBy, createdAt: now })
     .returning({ id: apiTokens.id });
+  await audit(ctx.db, {
+    at: now,
+    actor: { id: cmd.createdBy },
+    action: 'token.create',
+    target: { type: 'api_token', id: row!.id },
+    after: { name, scope: cmd.scope },
+  });
   const [creator] = await ctx.db.select({ name: users.name }).from(users).where(eq(users.id, cmd.createdBy));
   return ok({
     id: row!.id,
@@ -85,11 +95,26 @@ export async function listApiTokens(ctx: AppContext): Promise<ApiTokenView[]> {
 }
 
 /** Revoke a token: it stops working at once, on every instance (no cache). Revoking twice keeps the first time. */
-export async function revokeApiToken(ctx: AppContext, id: number): Promise<Outcome<ApiTokenView>> {
-  await ctx.db
+export async function revokeApiToken(
+  ctx: AppContext,
+  id: number,
+  actor: AuditActor = { id: null, label: 'system' },
+): Promise<Outcome<ApiTokenView>> {
+  const now = ctx.clock();
+  const revoked = await ctx.db
     .update(apiTokens)
-    .set({ revokedAt: ctx.clock() })
-    .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)));
+    .set({ revokedAt: now })
+    .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)))
+    .returning({ name: apiTokens.name, scope: apiTokens.scope });
+  if (revoked[0])
+    await audit(ctx.db, {
+      at: now,
+      actor,
+      action: 'token.revoke',
+      target: { type: 'api_token', id },
+      before: { name: revoked[0].name, scope: revoked[0].scope, revokedAt: null },
+      after: { revokedAt: now },
+    });
   const [row] = await ctx.db
     .select(viewColumns)
     .from(apiTokens)
@@ -125,4 +150,15 @@ export async function tokenForRequest(ctx: AppContext, plain: string): Promise<A
     row.lastUsedAt = now;
   }
   return row;
+}
+
+/**
+ * The user a `full` API token acts as: its creator, while they have not left. Null for any other
+ * token (unknown, revoked, telephony-only) — a telephony token never reaches user routes.
+ */
+export async function userForApiToken(ctx: AppContext, plain: string): Promise<PublicUser | null> {
+  const row = await tokenForRequest(ctx, plain);
+  if (row?.scope !== 'full') return null;
+  const user = await userById(ctx, row.createdBy);
+  return user && user.status !== 'left' ? user : null;
 }

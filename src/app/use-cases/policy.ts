@@ -3,7 +3,8 @@ import { isPresetName, type Policy, policySchema, presets } from '../../core/pol
 import { fail, ok, type Outcome } from '../../core/outcome.ts';
 import { policies } from '../../db/schema/index.ts';
 import type { AppContext } from '../context.ts';
-import { savePolicyVersion } from '../policy-store.ts';
+import { audit } from '../audit.ts';
+import { policyVersion, savePolicyVersion } from '../policy-store.ts';
 
 /** Every change is a new version with author and time (R-POL-1); nothing is overwritten. */
 export async function setPolicy(
@@ -19,7 +20,20 @@ export async function setPolicy(
     });
   }
   const now = ctx.clock();
-  const version = await ctx.db.transaction((tx) => savePolicyVersion(tx, parsed.data, actorId, note, now));
+  const version = await ctx.db.transaction(async (tx) => {
+    const v = await savePolicyVersion(tx, parsed.data, actorId, note, now);
+    const before = await policyVersion(tx, v - 1);
+    // Audit (issue 8): the previous and the new version, in the same transaction.
+    await audit(tx, {
+      at: now,
+      actor: actorId === null ? { id: null, label: 'cli' } : { id: actorId },
+      action: 'policy.set',
+      target: { type: 'policy', id: v },
+      before: before ? { version: before.version, policy: before.policy } : null,
+      after: { version: v, policy: parsed.data, note },
+    });
+    return v;
+  });
   return ok({ version, policy: parsed.data });
 }
 

@@ -5,7 +5,9 @@ import type { Role, UserStatus } from '../../core/ownership/types.ts';
 import { fail, ok, type Outcome } from '../../core/outcome.ts';
 import type { Executor } from '../../db/connect.ts';
 import { sessions, users } from '../../db/schema/index.ts';
+import { type AuditActor, audit } from '../audit.ts';
 import type { AppContext } from '../context.ts';
+import { activeLockout, clearAccount, recordFailure, throttleKeys } from '../login-throttle.ts';
 
 const SESSION_DAYS = 30;
 
@@ -45,7 +47,12 @@ export type AddUserCommand = {
   status?: UserStatus | undefined;
 };
 
-export async function addUser(ctx: AppContext, cmd: AddUserCommand): Promise<Outcome<PublicUser>> {
+/** Adds a user; with an `actor` (an admin via the API, the CLI) the creation is audited. */
+export async function addUser(
+  ctx: AppContext,
+  cmd: AddUserCommand,
+  actor?: AuditActor,
+): Promise<Outcome<PublicUser>> {
   const now = ctx.clock();
   const email = cmd.email.trim().toLowerCase();
   const [existing] = await ctx.db
@@ -67,6 +74,14 @@ export async function addUser(ctx: AppContext, cmd: AddUserCommand): Promise<Out
         createdAt: now,
       })
       .returning(publicColumns);
+    if (actor)
+      await audit(ctx.db, {
+        at: now,
+        actor,
+        action: 'user.create',
+        target: { type: 'user', id: row!.id },
+        after: row,
+      });
     return ok(row!);
   } catch (e) {
     if ((e as { code?: string }).code === '23505') return fail('CONFLICT', { field: 'email', email });
@@ -87,6 +102,11 @@ export async function listUsers(ex: Executor, page: { cursor?: number | undefine
   return { items, nextCursor: more ? items[items.length - 1]!.id : null };
 }
 
+/**
+ * An admin changes a user (role, status, name, cap override, extension, password reset). The
+ * change and its audit record (before/after; a password reset is its own action, no secret
+ * stored) commit together. Someone who left, or whose password was reset, is signed out everywhere.
+ */
 export async function updateUser(
   ctx: AppContext,
   id: number,
@@ -98,6 +118,7 @@ export async function updateUser(
     password?: string;
     phoneExtension?: string | null;
   },
+  actor: AuditActor = { id: null, label: 'system' },
 ): Promise<Outcome<PublicUser>> {
   const set: Partial<typeof users.$inferInsert> = {};
   if (patch.role) set.role = patch.role;
@@ -108,12 +129,67 @@ export async function updateUser(
   if (patch.password) set.passwordHash = await hashPassword(patch.password);
   if (Object.keys(set).length === 0)
     return fail('VALIDATION_FAILED', { issues: [{ path: '', message: 'nothing to change' }] });
-  const [row] = await ctx.db.update(users).set(set).where(eq(users.id, id)).returning(publicColumns);
+  const now = ctx.clock();
+  const row = await ctx.db.transaction(async (tx) => {
+    const [before] = await tx.select(publicColumns).from(users).where(eq(users.id, id)).for('update');
+    if (!before) return null;
+    const [after] = await tx.update(users).set(set).where(eq(users.id, id)).returning(publicColumns);
+    const changed = (Object.keys(set) as (keyof typeof set)[]).filter((k) => k !== 'passwordHash');
+    if (changed.length > 0) {
+      const pick = (u: PublicUser) =>
+        Object.fromEntries(changed.map((k) => [k, (u as Record<string, unknown>)[k] ?? null]));
+      await audit(tx, {
+        at: now,
+        actor,
+        action: 'user.update',
+        target: { type: 'user', id },
+        before: pick(before),
+        after: pick(after!),
+      });
+    }
+    if (patch.password)
+      await audit(tx, { at: now, actor, action: 'user.password_reset', target: { type: 'user', id } });
+    if (patch.status === 'left' || patch.password) await tx.delete(sessions).where(eq(sessions.userId, id));
+    return after!;
+  });
   if (!row) return fail('NOT_FOUND', { entity: 'user', userId: id });
-  // Someone who left is signed out everywhere; any change refreshes the cached user (role, status).
+  // Any change refreshes the cached user (role, status) on this instance at once.
   evictUser(ctx, id);
-  if (patch.status === 'left' || patch.password) await ctx.db.delete(sessions).where(eq(sessions.userId, id));
   return ok(row);
+}
+
+/**
+ * Sign out everywhere: every session of the user ends (on every instance within
+ * SESSION_CACHE_MS; on this one at once). The user themself, or an admin for anyone; audited.
+ */
+export async function revokeAllSessions(
+  ctx: AppContext,
+  userId: number,
+  actor: AuditActor,
+): Promise<Outcome<{ revoked: number }>> {
+  const now = ctx.clock();
+  const revoked = await ctx.db.transaction(async (tx) => {
+    const [u] = await tx.select({ id: users.id }).from(users).where(eq(users.id, userId));
+    if (!u) return null;
+    const gone = await tx.delete(sessions).where(eq(sessions.userId, userId)).returning({ id: sessions.id });
+    await audit(tx, {
+      at: now,
+      actor,
+      action: 'sessions.revoke_all',
+      target: { type: 'user', id: userId },
+      after: { revoked: gone.length },
+    });
+    return gone.length;
+  });
+  if (revoked === null) return fail('NOT_FOUND', { entity: 'user', userId });
+  evictUser(ctx, userId);
+  return ok({ revoked });
+}
+
+/** A user by id (public columns), or null. */
+export async function userById(ctx: AppContext, id: number): Promise<PublicUser | null> {
+  const [u] = await ctx.db.select(publicColumns).from(users).where(eq(users.id, id));
+  return u ?? null;
 }
 
 function sessionId(token: string): string {
@@ -126,15 +202,25 @@ export async function login(
   email: string,
   password: string,
   userAgent: string | null,
+  /** The client's address (throttling per IP); null = not throttled per address (CLI, tests). */
+  ip: string | null = null,
 ): Promise<Outcome<{ token: string; user: PublicUser; expiresAt: Date }>> {
   const now = ctx.clock();
+  // Throttling (app/login-throttle.ts): a locked account or address is refused before any hash is checked.
+  const keys = throttleKeys(email, ip);
+  const locked = await activeLockout(ctx.db, keys, now);
+  if (locked) return fail('LOGIN_THROTTLED', { ...locked });
   const [u] = await ctx.db
     .select()
     .from(users)
     .where(eq(sql`lower(${users.email})`, email.trim().toLowerCase()));
   // Verify even for unknown e-mails would cost a hash; a constant-time answer is not worth it at this scale.
-  if (!u || !(await verify(u.passwordHash, password))) return fail('INVALID_CREDENTIALS', {});
-  if (u.status === 'left') return fail('INVALID_CREDENTIALS', {});
+  if (!u || !(await verify(u.passwordHash, password)) || u.status === 'left') {
+    const lockout = await recordFailure(ctx.db, keys, now);
+    if (lockout) return fail('LOGIN_THROTTLED', { ...lockout });
+    return fail('INVALID_CREDENTIALS', {});
+  }
+  await clearAccount(ctx.db, email, now);
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(now.getTime() + SESSION_DAYS * 86_400_000);
   await ctx.db

@@ -96,12 +96,12 @@ export const apiTokens = pgTable(
     id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
     name: text('name').notNull(),
     tokenHash: text('token_hash').notNull().unique(),
-    /** What the token may do; for now only 'telephony'. */
-    scope: text('scope', { enum: ['telephony'] }).notNull(),
+    /** What the token may do: 'telephony' (caller lookup only) or 'full' (acts as its creator on the API). */
+    scope: text('scope', { enum: ['telephony', 'full'] }).notNull(),
     createdBy: integer('created_by').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
     lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
   },
-  (t) => [check('api_tokens_scope_ck', sql`${t.scope} in ('telephony')`)],
+  (t) => [check('api_tokens_scope_ck', sql`${t.scope} in ('telephony','full')`)],
 );

@@ -57,7 +57,7 @@ export function registerTelephonyRoutes(root: FastifyInstance, ctx: AppContext) 
       config: { access: HEAD },
       schema: {
         tags: ['telephony'],
-        summary: 'Create an API token (scope telephony); the secret is in this answer only',
+        summary: 'Create an API token (scope telephony or full); the secret is in this answer only',
         body: apiTokenCreateInput,
         response: { 201: apiTokenCreatedOut },
       },
@@ -68,7 +68,7 @@ export function registerTelephonyRoutes(root: FastifyInstance, ctx: AppContext) 
         reply,
         await createApiToken(ctx, {
           name: req.body.name,
-          scope: 'telephony',
+          scope: req.body.scope,
           createdBy: currentUser(req).id,
         }),
         201,
@@ -86,7 +86,8 @@ export function registerTelephonyRoutes(root: FastifyInstance, ctx: AppContext) 
         response: { 200: apiTokenOut },
       },
     },
-    async (req, reply) => sendOutcome(reply, await revokeApiToken(ctx, req.params.id)),
+    async (req, reply) =>
+      sendOutcome(reply, await revokeApiToken(ctx, req.params.id, { id: currentUser(req).id })),
   );
 
   app.get(

@@ -120,6 +120,12 @@ export const screens: Screen[] = [
     component: lazy(() => import('../features/export/ExportPage.tsx')),
   },
   {
+    path: '/audit',
+    nav: 'audit.menu',
+    roles: ['admin', 'head'],
+    component: lazy(() => import('../features/audit/AuditPage.tsx')),
+  },
+  {
     path: '/profile',
     roles: ALL_ROLES,
     component: lazy(() => import('../features/profile/ProfilePage.tsx')),

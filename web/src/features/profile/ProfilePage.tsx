@@ -1,5 +1,5 @@
-import { useMutation } from '@tanstack/react-query';
-import { App, Button, Card, Descriptions, Form, Input, Space, Typography } from 'antd';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { App, Button, Card, Descriptions, Form, Input, Popconfirm, Space, Typography } from 'antd';
 import { post } from '../../api/client.ts';
 import { ErrorAlert } from '../../ui/states.tsx';
 import { useTranslation } from 'react-i18next';
@@ -30,15 +30,18 @@ export default function ProfilePage() {
         ]}
       />
       <ChangePassword />
-      <Button
-        danger
-        onClick={async () => {
-          await signOut();
-          navigate('/');
-        }}
-      >
-        {t('header.signOut')}
-      </Button>
+      <Space wrap>
+        <Button
+          danger
+          onClick={async () => {
+            await signOut();
+            navigate('/');
+          }}
+        >
+          {t('header.signOut')}
+        </Button>
+        <SignOutEverywhere />
+      </Space>
     </Card>
   );
 }
@@ -97,5 +100,35 @@ function ChangePassword() {
         </Space>
       </Form>
     </Card>
+  );
+}
+
+/** «Выйти на всех устройствах»: every session of the user ends (a lost phone, a shared computer). */
+function SignOutEverywhere() {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const qc = useQueryClient();
+  const revoke = useMutation({
+    mutationFn: () => post<{ revoked: number }>('/api/auth/sessions/revoke-all'),
+    onSuccess: () => {
+      message.success(t('security.signOutEverywhereDone'));
+      // Every session is gone, this one too: start over from a clean page (no cached data survives).
+      qc.clear();
+      window.location.assign('/');
+    },
+  });
+  return (
+    <>
+      <Popconfirm
+        title={t('security.signOutEverywhereConfirm')}
+        okText={t('security.signOutEverywhere')}
+        onConfirm={() => revoke.mutate()}
+      >
+        <Button danger loading={revoke.isPending}>
+          {t('security.signOutEverywhere')}
+        </Button>
+      </Popconfirm>
+      <ErrorAlert error={revoke.error} />
+    </>
   );
 }
