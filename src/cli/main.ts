@@ -27,6 +27,7 @@ import { type CliIo, processIo, table } from './output.ts';
 import { registerDisputeCommands } from './dispute-commands.ts';
 import { registerSweepCommands } from './sweep-commands.ts';
 import { registerMoneyCommands } from './money-commands.ts';
+import { registerImportCommands } from './import-commands.ts';
 import { registerActivityCommands } from './activity.ts';
 import { dedupeCsv, parseColumnsOption } from './dedupe.ts';
 import { startServer } from './start.ts';
@@ -574,6 +575,7 @@ export async function runCli(
   registerSweepCommands(program, kit);
   registerDisputeCommands(program, kit);
   registerMoneyCommands(program, kit);
+  registerImportCommands(program, kit);
   registerActivityCommands(program, {
     withCtx,
     userRef,

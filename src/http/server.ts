@@ -195,6 +195,7 @@ export async function buildServer(opts: ServerOptions): Promise<App> {
   registerNotificationRoutes(app, opts.ctx);
   registerPlanRoutes(app, opts.ctx);
   (await import('./routes/money.ts')).registerMoneyRoutes(app, opts.ctx);
+  (await import('./routes/imports.ts')).registerImportRoutes(app, opts.ctx);
   registerOpsRoutes(app, opts.ops?.run ?? null);
   return app;
 }

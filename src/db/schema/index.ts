@@ -11,3 +11,4 @@ export * from './notifications.ts';
 export * from './jobs.ts';
 export * from './disputes.ts';
 export * from './handovers.ts';
+export * from './imports.ts';
