@@ -4,7 +4,7 @@ import { importFields, presetNames } from '../core/import/presets.ts';
 /** API shapes of import (C20): upload = dry run, apply, list, detail; the report is CSV. */
 
 const mapping = z
-  .record(z.enum(importFields), z.array(z.string().min(1).max(200)).max(10))
+  .partialRecord(z.enum(importFields), z.array(z.string().min(1).max(200)).max(10))
   .describe('field → the columns it is read from, over the preset (an empty list clears the field)');
 
 const settings = {

@@ -103,15 +103,30 @@ async function parseXlsx(bytes: Uint8Array): Promise<ParsedFile> {
   return { format: 'xlsx', encoding: null, separator: null, ...table(head ?? [], body, 2) };
 }
 
+/**
+ * The separator of the header line: the most frequent of `;` `,` tab outside quotes (papaparse's own
+ * guess stumbles on short files, where a trailing blank line lowers its average field count).
+ */
+export function guessSeparator(text: string): string {
+  const nl = text.search(/\r?\n/);
+  const head = (nl < 0 ? text : text.slice(0, nl)).replace(/"[^"]*"/g, '');
+  let best = ',';
+  let bestN = 0;
+  for (const d of [';', ',', '\t']) {
+    const n = head.split(d).length - 1;
+    if (n > bestN) {
+      best = d;
+      bestN = n;
+    }
+  }
+  return best;
+}
+
 function parseCsv(bytes: Uint8Array): ParsedFile {
   if (looksBinary(bytes)) throw new ParseError('not a text CSV file (binary content)');
   const { text, encoding } = decodeText(bytes);
   if (text.trim() === '') throw new ParseError('the file is empty');
-  const res = Papa.parse<string[]>(text, {
-    delimiter: '',
-    delimitersToGuess: [';', ',', '\t'],
-    skipEmptyLines: false,
-  });
+  const res = Papa.parse<string[]>(text, { delimiter: guessSeparator(text), skipEmptyLines: false });
   const data = res.data.filter((r, i) => !(i === res.data.length - 1 && r.length === 1 && r[0] === ''));
   const [head, ...body] = data;
   if (!head || head.length < 2) throw new ParseError('no header row with at least two columns was found');

@@ -868,8 +868,16 @@ async function applyIn(
   return ok(plan);
 }
 
-async function markFailed(ctx: AppContext, importId: number, error: string): Promise<void> {
-  await ctx.db.execute(sql`UPDATE imports SET status = 'failed', error = ${error} WHERE id = ${importId}`);
+/** The database's own words when a query failed (drizzle wraps them with the whole statement). */
+function errorText(e: unknown): string {
+  const err = e as Error & { cause?: Error };
+  return (err.cause?.message ?? err.message).slice(0, 1000);
+}
+
+async function markFailed(ctx: AppContext, importId: number, e: unknown): Promise<void> {
+  await ctx.db.execute(
+    sql`UPDATE imports SET status = 'failed', error = ${errorText(e)} WHERE id = ${importId}`,
+  );
 }
 
 /** Apply a stored dry run (the wizard): all or nothing; a crash marks the import failed and writes nothing else. */
@@ -902,7 +910,7 @@ export async function applyImport(
     if (!out.ok) return out;
     return ok({ id: imp.id, status: 'applied', plan: out.value });
   } catch (e) {
-    await markFailed(ctx, imp.id, (e as Error).message);
+    await markFailed(ctx, imp.id, e);
     throw e;
   }
 }
@@ -944,7 +952,7 @@ export async function runImport(
     if (!out.ok) return out;
     return ok({ id: importId, status: 'applied', plan: out.value });
   } catch (e) {
-    await insertRow(ctx.db, 'failed', (e as Error).message);
+    await insertRow(ctx.db, 'failed', errorText(e));
     throw e;
   }
 }

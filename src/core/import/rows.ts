@@ -219,9 +219,15 @@ export function rowToRecord(
 /** Fold `extra` (a row found to be the same client) into `into`: parts not already there are added. */
 export function mergeRecords(into: ImportRecord, extra: ImportRecord): void {
   const key = (xs: unknown[]) => new Set(xs.map((x) => JSON.stringify(x)));
-  const le = key(into.legalEntities.map((e) => e.inn ?? normalizeOrgName(e.name)));
-  for (const e of extra.legalEntities)
-    if (!le.has(JSON.stringify(e.inn ?? normalizeOrgName(e.name)))) into.legalEntities.push(e);
+  // A legal entity is already there when its ИНН is, or (without an ИНН) when its name is.
+  const inns = new Set(into.legalEntities.map((e) => e.inn).filter(Boolean));
+  const leNames = new Set(into.legalEntities.map((e) => normalizeOrgName(e.name)));
+  for (const e of extra.legalEntities) {
+    if (e.inn ? inns.has(e.inn) : leNames.has(normalizeOrgName(e.name))) continue;
+    into.legalEntities.push(e);
+    if (e.inn) inns.add(e.inn);
+    leNames.add(normalizeOrgName(e.name));
+  }
   const br = key(into.brands.map((b) => normalizeOrgName(b.name)));
   for (const b of extra.brands)
     if (
