@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 const dir = 'web/src';
 const load = (f: string) => JSON.parse(readFileSync(join(dir, 'i18n', f), 'utf8'));
 const parts = {
-  ru: [load('ru.json'), load('ru.activity.json'), load('ru.disputes.json')],
-  en: [load('en.json'), load('en.activity.json'), load('en.disputes.json')],
+  ru: [load('ru.json'), load('ru.activity.json'), load('ru.disputes.json'), load('ru.import.json')],
+  en: [load('en.json'), load('en.activity.json'), load('en.disputes.json'), load('en.import.json')],
 };
 const ru = Object.assign({}, ...parts.ru);
 const en = Object.assign({}, ...parts.en);

@@ -1,12 +1,6 @@
 import { sql } from 'drizzle-orm';
 import Papa from 'papaparse';
-import {
-  type FileGroup,
-  groupWithinFile,
-  type ImportUser,
-  importIdentifiers,
-  resolveOwner,
-} from '../../core/import/group.ts';
+import { type FileGroup, groupWithinFile, type ImportUser, resolveOwner } from '../../core/import/group.ts';
 import {
   applyOverrides,
   detectPreset,
@@ -15,7 +9,7 @@ import {
   presetMapping,
 } from '../../core/import/presets.ts';
 import { type ImportIssue, type ImportRecord, rowToRecord } from '../../core/import/rows.ts';
-import { type ClientSnapshot, type Identifier, identifiersOf } from '../../core/identity/identifiers.ts';
+import type { ClientSnapshot, Identifier } from '../../core/identity/identifiers.ts';
 import { rankCandidates, type ScoredCandidate, scoreCandidate } from '../../core/identity/match.ts';
 import {
   addressKey,
@@ -144,16 +138,20 @@ async function resolveLine(ex: Executor, line: string | undefined): Promise<Outc
 
 /** Candidates for a batch of records: one statement for every exact key and exact name of the batch. */
 async function matchBatch(ex: Executor, rules: Rules, batch: Internal[], fuzzy: boolean): Promise<void> {
+  // One (kind, value) probe per key on client_identifiers (kind, value); a name is looked up as
+  // every name kind (client, legal entity, brand), so each probe stays an index lookup.
   const keys: { k: string; v: string; i: number }[] = [];
-  const nameKinds = new Set(['display_name', 'legal_name', 'brand']);
+  const nameKinds = ['display_name', 'legal_name', 'brand'];
   batch.forEach((g, i) => {
     const seen = new Set<string>();
     for (const id of g.ids) {
       if (id.kind === 'contact_name' || !id.value) continue;
-      const key = `${id.kind}|${id.value}`;
+      const isName = nameKinds.includes(id.kind);
+      const key = `${isName ? 'name' : id.kind}|${id.value}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      keys.push({ k: nameKinds.has(id.kind) ? 'name' : id.kind, v: id.value, i });
+      if (isName) for (const k of nameKinds) keys.push({ k, v: id.value, i });
+      else keys.push({ k: id.kind, v: id.value, i });
     }
   });
   const perGroup = new Map<number, Set<number>>();
@@ -162,10 +160,7 @@ async function matchBatch(ex: Executor, rules: Rules, batch: Internal[], fuzzy: 
       ex,
       sql`SELECT x.i, c.client_id FROM json_to_recordset(${JSON.stringify(keys)}::json) AS x(k text, v text, i int)
           CROSS JOIN LATERAL (
-            SELECT DISTINCT ci.client_id FROM client_identifiers ci
-            WHERE ci.value = x.v AND (CASE WHEN x.k = 'name' THEN ci.kind IN ('display_name','legal_name','brand')
-                                            ELSE ci.kind = x.k END)
-            LIMIT 20) c`,
+            SELECT ci.client_id FROM client_identifiers ci WHERE ci.kind = x.k AND ci.value = x.v LIMIT 20) c`,
     );
     for (const f of found) {
       const s = perGroup.get(f.i) ?? new Set<number>();
@@ -339,7 +334,7 @@ async function planImport(
   const userName = new Map(owners.users.map((u) => [u.id, u.name]));
   const internal: Internal[] = groups.map((g) => ({
     group: g,
-    ids: importIdentifiers(g.record),
+    ids: g.identifiers,
     best: null,
     candidateIds: [],
     decision: {
@@ -720,19 +715,21 @@ async function writeBatch(
       tx,
       [],
       creating.map((g) => {
-        const p = parts.get(g.decision.clientId!) ?? {
-          legalEntities: [],
-          brands: [],
-          contacts: [],
-          addresses: [],
+        // The identifiers computed for matching, their source positions turned into the new rows' ids.
+        const clientId = g.decision.clientId!;
+        const p = parts.get(clientId) ?? { legalEntities: [], brands: [], contacts: [], addresses: [] };
+        const idOf: Record<string, { id: number }[]> = {
+          legal_entity: p.legalEntities,
+          brand: p.brands,
+          contact: p.contacts,
+          address: p.addresses,
         };
         return {
-          clientId: g.decision.clientId!,
-          identifiers: identifiersOf({
-            id: g.decision.clientId!,
-            displayName: g.group.record.displayName,
-            ...p,
-          }),
+          clientId,
+          identifiers: g.ids.map((i) => ({
+            ...i,
+            sourceId: i.sourceType === 'client' ? clientId : idOf[i.sourceType]![i.sourceId]!.id,
+          })),
         };
       }),
       { fresh: true },

@@ -24,6 +24,8 @@ export type FileGroup = {
   rows: number[];
   /** The leader's record with the parts of the other rows added. */
   record: ImportRecord;
+  /** The record's identifiers (importIdentifiers), source ids being positions in its lists. */
+  identifiers: Identifier[];
 };
 
 /**
@@ -33,6 +35,7 @@ export type FileGroup = {
  */
 export function groupWithinFile(records: readonly ImportRecord[], rules: IdentityRules): FileGroup[] {
   const ids = records.map((r) => ({ row: r.row, identifiers: importIdentifiers(r) }));
+  const idsByRow = new Map(ids.map((x) => [x.row, x.identifiers]));
   const clusters = clusterRecords(ids, rules);
   const parent = new Map<number, number>();
   const find = (x: number): number => {
@@ -72,9 +75,14 @@ export function groupWithinFile(records: readonly ImportRecord[], rules: Identit
   for (const members of byRoot.values()) {
     // A company row leads its contacts even when a contact comes first in the file.
     const lead = members.find((m) => m.kind === 'company') ?? members[0]!;
+    if (members.length === 1) {
+      groups.push({ leader: lead.row, rows: [lead.row], record: lead, identifiers: idsByRow.get(lead.row)! });
+      continue;
+    }
     const record: ImportRecord = structuredClone(lead);
     for (const m of members) if (m !== lead) mergeRecords(record, m);
     groups.push({
+      identifiers: importIdentifiers(record),
       leader: lead.row,
       rows: [lead.row, ...members.filter((m) => m !== lead).map((m) => m.row)],
       record,

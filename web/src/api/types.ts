@@ -35,3 +35,7 @@ export type ApiTokenCreated = z.output<typeof apiTokenCreatedOut>;
 export type Page<T> = { items: T[]; nextCursor: number | null };
 export type Line = { id: number; name: string; isDefault: boolean; active: boolean };
 export type BaseOut = { manager: Manager; items: ClientListItem[]; nextCursor: number | null };
+
+// Import (C20)
+export type ImportPlan = z.output<typeof import('../../../src/contract/imports.ts').importPlanOut>;
+export type ImportList = z.output<typeof import('../../../src/contract/imports.ts').importListOut>;

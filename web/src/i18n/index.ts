@@ -3,9 +3,11 @@ import { initReactI18next } from 'react-i18next';
 import en from './en.json';
 import enActivity from './en.activity.json';
 import enDisputes from './en.disputes.json';
+import enImport from './en.import.json';
 import ru from './ru.json';
 import ruActivity from './ru.activity.json';
 import ruDisputes from './ru.disputes.json';
+import ruImport from './ru.import.json';
 
 export type Lang = 'ru' | 'en';
 export const LANG_KEY = 'fairbase.lang';
@@ -20,8 +22,8 @@ export function storedLang(): Lang {
 
 void i18n.use(initReactI18next).init({
   resources: {
-    ru: { translation: { ...ru, ...ruActivity, ...ruDisputes } },
-    en: { translation: { ...en, ...enActivity, ...enDisputes } },
+    ru: { translation: { ...ru, ...ruActivity, ...ruDisputes, ...ruImport } },
+    en: { translation: { ...en, ...enActivity, ...enDisputes, ...enImport } },
   },
   lng: storedLang(),
   fallbackLng: 'ru',
