@@ -86,12 +86,37 @@ function rowOf(c: DemoClient, manager: string): string[] {
   ];
 }
 
+const SYL = ['ка', 'ро', 'ми', 'ле', 'ту', 'ва', 'ни', 'со', 'ре', 'да', 'лу', 'пе', 'зо', 'ги', 'фа', 'ше'];
+const LAT = ['ka', 'ro', 'mi', 'le', 'tu', 'va', 'ni', 'so', 're', 'da', 'lu', 'pe', 'zo', 'gi', 'fa', 'she'];
+/** A made-up word unique to n (the demo vocabulary is small: fresh rows would otherwise share names with the base). */
+function word(n: number, s: string[]): string {
+  let out = '';
+  let x = n + 4096;
+  while (x > 0) {
+    out += s[x % 16];
+    x = Math.floor(x / 16);
+  }
+  return out;
+}
+function fresh(c: DemoClient, i: number): DemoClient {
+  const w = word(i, SYL);
+  const cap = w[0]!.toUpperCase() + w.slice(1);
+  const domain = `${word(i, LAT)}.ru`;
+  const name = `${c.displayName.replace(/\s*\(.*\)$/, '').replace(/\s*№\d+$/, '')} ${cap}`;
+  return {
+    ...c,
+    displayName: name,
+    legalEntities: c.legalEntities.map((e) => ({ ...e, name: `${e.legalForm} «${name}»` })),
+    contacts: c.contacts.map((k) => ({ ...k, emails: k.emails.map((m) => m.replace(/@.*/, `@${domain}`)) })),
+  };
+}
+
 /** The import file: fresh clients, 5 % base clients, 5 % repeats of earlier rows with their phone reformatted. */
 function buildFile(managerEmails: string[]): { csv: string; rows: string[][] } {
   const out: string[][] = [];
-  const fresh: DemoClient[] = [];
-  for (let seed = 900_001; fresh.length < ROWS; seed++)
-    fresh.push(...generateDemo({ clients: Math.min(10_000, ROWS - fresh.length), seed }).clients);
+  const pool: DemoClient[] = [];
+  for (let seed = 900_001; pool.length < ROWS; seed++)
+    pool.push(...generateDemo({ clients: Math.min(10_000, ROWS - pool.length), seed }).clients);
   const baseSample = generateDemo({ clients: Math.min(10_000, BASE), seed: 1 }).clients;
   let b = 0;
   let f = 0;
@@ -102,7 +127,10 @@ function buildFile(managerEmails: string[]): { csv: string; rows: string[][] } {
       const prev = [...out[out.length - 7]!];
       prev[3] = prev[3]!.replace(/^\+7 \((\d{3})\) /, '8 $1 ').replace(/-/g, ' ');
       out.push(prev);
-    } else out.push(rowOf(fresh[f++]!, manager));
+    } else {
+      out.push(rowOf(fresh(pool[f]!, f), manager));
+      f++;
+    }
   }
   return { csv: Papa.unparse({ fields: HEADERS, data: out }, { delimiter: ';' }), rows: out };
 }

@@ -25,7 +25,7 @@ import { EmptyState, ErrorAlert, Loading } from '../../ui/states.tsx';
 type Group = ImportPlan['groups'][number];
 type Issue = ImportPlan['issues'][number];
 type Mapping = Record<string, string[]>;
-type Upload = { fileName: string; contentBase64: string };
+type UploadBody = { fileName: string; contentBase64: string };
 const PRESETS = ['amocrm', 'bitrix24', 'generic'] as const;
 
 function toBase64(file: File): Promise<string> {
@@ -41,14 +41,14 @@ function toBase64(file: File): Promise<string> {
 export default function ImportPage() {
   const { t } = useTranslation();
   const qc = useQueryClient();
-  const [upload, setUpload] = useState<Upload | null>(null);
+  const [upload, setUpload] = useState<UploadBody | null>(null);
   const [preset, setPreset] = useState<string | undefined>();
   const [mapping, setMapping] = useState<Mapping | null>(null);
   const [confirm, setConfirm] = useState<number[]>([]);
   const [overCap, setOverCap] = useState(false);
 
   const dryRun = useMutation({
-    mutationFn: (body: Upload & { preset?: string; mapping?: Mapping }) =>
+    mutationFn: (body: UploadBody & { preset?: string; mapping?: Mapping }) =>
       post<ImportPlan>('/api/imports', body),
     onSuccess: (plan) => {
       setMapping(plan.mapping);
