@@ -202,6 +202,12 @@ async function main() {
   const name = `fairbase_importbench_${Date.now()}`;
   const databaseUrl = withDatabase(adminUrl, name);
   await adminQuery(`CREATE DATABASE ${name}`);
+  const onSignal = () => {
+    console.error(`interrupted: dropping ${name}`);
+    adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   log(`created database ${name}; base ${fmtNum(BASE)} clients, import ${fmtNum(ROWS)} rows`);
   let rt: Runtime | null = null;
   const raw = new pg.Client({ connectionString: databaseUrl });
