@@ -36,6 +36,7 @@ import { registerDisputeCommands } from './dispute-commands.ts';
 import { progressBar, registerSweepCommands } from './sweep-commands.ts';
 import { registerMoneyCommands } from './money-commands.ts';
 import { registerBackupCommands } from './backup-commands.ts';
+import { registerImportCommands } from './import-commands.ts';
 import { registerActivityCommands } from './activity.ts';
 import { dedupeCsv, parseColumnsOption } from './dedupe.ts';
 import { startServer } from './start.ts';
@@ -651,6 +652,7 @@ export async function runCli(
   registerMoneyCommands(program, kit);
   (await import('./simulate-commands.ts')).registerSimulateCommands(program, kit);
   registerBackupCommands(program, kit, cli.env);
+  registerImportCommands(program, kit);
   registerActivityCommands(program, {
     withCtx,
     userRef,

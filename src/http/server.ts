@@ -289,6 +289,7 @@ export async function buildServer(opts: ServerOptions): Promise<App> {
   (await import('./routes/simulations.ts')).registerSimulationRoutes(app, opts.ctx);
   (await import('./routes/exports.ts')).registerExportRoutes(app, opts.ctx);
   (await import('./routes/key-clients.ts')).registerKeyClientRoutes(app, opts.ctx);
+  (await import('./routes/imports.ts')).registerImportRoutes(app, opts.ctx);
   registerOpsRoutes(app, opts.ops?.run ?? null);
   return app;
 }

@@ -59,7 +59,9 @@ export type ReasonCode =
   | 'DISPUTE_KEPT'
   | 'HANDOVER'
   | 'HANDOVER_TO_POOL'
-  | 'HANDOVER_RETURN';
+  | 'HANDOVER_RETURN'
+  /** C20: a client imported from a CRM export straight into the owner named in the file; details.importId. */
+  | 'IMPORTED';
 
 export type OwnershipEvent = {
   type: OwnershipEventType;

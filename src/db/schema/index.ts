@@ -12,3 +12,4 @@ export * from './jobs.ts';
 export * from './disputes.ts';
 export * from './handovers.ts';
 export * from './security.ts';
+export * from './imports.ts';

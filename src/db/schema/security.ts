@@ -2,7 +2,7 @@ import { bigint, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle
 
 /**
  * Who did what as head or admin (issue 8, item 6): append-only — a trigger (migration
- * 0008_audit_and_throttle) refuses UPDATE, DELETE and TRUNCATE, like the ownership ledger's.
+ * 0009_audit_and_throttle) refuses UPDATE, DELETE and TRUNCATE, like the ownership ledger's.
  * actor_id is null for the system (CLI without a user, the sweep); actor_label keeps the name.
  */
 export const auditLog = pgTable(

@@ -39,3 +39,6 @@ export type BaseOut = { manager: Manager; items: ClientListItem[]; nextCursor: n
 // Export (C20): GET /api/exports/:kind?format=
 export type ExportKind = z.output<typeof import('../../../src/contract/exports.ts').exportKindSchema>;
 export type ExportFormat = z.output<typeof import('../../../src/contract/exports.ts').exportFormatSchema>;
+// Import (C20)
+export type ImportPlan = z.output<typeof import('../../../src/contract/imports.ts').importPlanOut>;
+export type ImportList = z.output<typeof import('../../../src/contract/imports.ts').importListOut>;

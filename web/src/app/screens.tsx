@@ -85,6 +85,12 @@ export const screens: Screen[] = [
     component: lazy(() => import('../features/money/MoneyPage.tsx')),
   },
   {
+    path: '/import',
+    nav: 'import.menu',
+    roles: ['head', 'admin'],
+    component: lazy(() => import('../features/import/ImportPage.tsx')),
+  },
+  {
     path: '/handover',
     nav: 'handover.menu',
     roles: ['head'],
