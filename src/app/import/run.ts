@@ -254,7 +254,7 @@ async function ownerBases(
     ownerIds.map((id) => sql`${id}`),
     sql`, `,
   );
-  if (lock) await ex.execute(sql`SELECT id FROM users WHERE id IN (${list}) ORDER BY id FOR UPDATE`);
+  if (lock) await ex.execute(sql`SELECT id FROM users WHERE id IN (${list}) ORDER BY id FOR NO KEY UPDATE`);
   const counted =
     rules.policy.policy.lines.mode === 'single_owner'
       ? await rows<{ owner_id: number; n: number | string }>(

@@ -66,13 +66,16 @@ export async function loadRules(ex: Executor, lineId: number | undefined): Promi
 
 /** Lock the manager row before counting the base: a row lock on the client alone does not protect a per-manager count. */
 export async function lockManager(tx: Tx, id: number): Promise<ManagerSnapshot | null> {
+  // NO KEY UPDATE, not UPDATE: it still serialises every base change of this manager, but does not
+  // block the FOR KEY SHARE that foreign-key checks take on users (a sweep holding ownership rows
+  // and inserting a notification for this user would otherwise deadlock with a claim: storm test).
   const [row] = await rows<{
     id: number;
     role: ManagerSnapshot['role'];
     status: ManagerSnapshot['status'];
     hired_at: Date;
     cap_override: number | null;
-  }>(tx, sql`SELECT id, role, status, hired_at, cap_override FROM users WHERE id = ${id} FOR UPDATE`);
+  }>(tx, sql`SELECT id, role, status, hired_at, cap_override FROM users WHERE id = ${id} FOR NO KEY UPDATE`);
   if (!row) return null;
   return {
     id: row.id,
