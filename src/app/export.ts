@@ -144,9 +144,11 @@ export async function planExport(ex: Executor, req: ExportRequest): Promise<Outc
   let lineId: number | undefined;
   if (req.line !== undefined && req.line !== '') {
     const ref = String(req.line).trim();
-    const [l] = /^\d+$/.test(ref)
-      ? await rows<{ id: number }>(ex, sql`SELECT id FROM lines WHERE id = ${Number(ref)}`)
-      : await rows<{ id: number }>(ex, sql`SELECT id FROM lines WHERE lower(name) = lower(${ref})`);
+    // Digits are an id when they can be one (int4); otherwise, like any text, a name.
+    const [l] =
+      /^\d{1,10}$/.test(ref) && Number(ref) <= 2_147_483_647
+        ? await rows<{ id: number }>(ex, sql`SELECT id FROM lines WHERE id = ${Number(ref)}`)
+        : await rows<{ id: number }>(ex, sql`SELECT id FROM lines WHERE lower(name) = lower(${ref})`);
     if (!l) return fail('NOT_FOUND', { field: 'line', line: ref });
     lineId = Number(l.id);
   }

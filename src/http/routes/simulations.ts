@@ -1,12 +1,21 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../app/context.ts';
+import type { Outcome } from '../../core/outcome.ts';
 import { runSimulation } from '../../app/simulator.ts';
 import { simulationInput, simulationOut } from '../../contract/simulations.ts';
 import type { RouteAccess } from '../auth.ts';
 import { sendOutcome } from '../reply.ts';
 
 const HEAD_OR_ADMIN: RouteAccess = ['head', 'admin'];
+
+/** The simulator names fields of its request (`policy.expiry.noTouchDays`); on the API they are in the body. */
+function inBody<T>(out: Outcome<T>): Outcome<T> {
+  if (out.ok) return out;
+  const d = out.details as { issues?: { path: string; message: string }[] };
+  if (!d.issues) return out;
+  return { ...out, details: { ...d, issues: d.issues.map((i) => ({ ...i, path: `body.${i.path}` })) } };
+}
 
 /**
  * The policy simulator (C19): replay the recorded history under a candidate policy beside the
@@ -30,7 +39,7 @@ export function registerSimulationRoutes(root: FastifyInstance, ctx: AppContext)
     async (req, reply) =>
       sendOutcome(
         reply,
-        await runSimulation(ctx, { policy: req.body.policy, from: req.body.from, to: req.body.to }),
+        inBody(await runSimulation(ctx, { policy: req.body.policy, from: req.body.from, to: req.body.to })),
       ),
   );
 }
