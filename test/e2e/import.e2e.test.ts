@@ -17,7 +17,10 @@ import { ADMIN, HEAD, PASSWORD, signIn } from './seed.ts';
  */
 const SHOTS = 'docs/screenshots';
 const SAMPLE = 'test/fixtures/import/amocrm-companies-contacts.csv';
-const INN = JSON.parse(readFileSync('test/fixtures/import/amocrm-inn.json', 'utf8')) as Record<string, string>;
+const INN = JSON.parse(readFileSync('test/fixtures/import/amocrm-inn.json', 'utf8')) as Record<
+  string,
+  string
+>;
 let server: Awaited<ReturnType<typeof startServerProcess>>;
 let browser: Browser;
 let dataDir: string;
@@ -101,9 +104,9 @@ describe('import in the browser', () => {
     const nameRow = mapping.getByRole('row', { name: /Название клиента/ });
     expect(await nameRow.innerText()).toContain('Наименование');
     expect(await mapping.getByRole('row', { name: /^ИНН/ }).innerText()).toContain('ИНН');
-    expect(await mapping.getByRole('row', { name: /Ответственный \(e-mail или имя\)/ }).innerText()).toContain(
-      'Ответственный',
-    );
+    expect(
+      await mapping.getByRole('row', { name: /Ответственный \(e-mail или имя\)/ }).innerText(),
+    ).toContain('Ответственный');
 
     // Step 3: the decisions — «Вектор Плюс» linked by ИНН (with its contact and the file's repeat), a maybe.
     const decisions = page.getByRole('table', { name: 'Решения по клиентам' });
@@ -115,10 +118,34 @@ describe('import in the browser', () => {
     expect(await maybe.innerText()).toContain('Сибирские окна');
     // The problems: an invalid ИНН (row 9), an unknown manager (row 10), a row without a name (row 12).
     const issues = page.getByRole('table', { name: 'Проблемы в строках' });
-    expect(await issues.getByRole('row', { name: /неверный ИНН/ }).first().innerText()).toMatch(/^9\b/);
+    expect(
+      await issues
+        .getByRole('row', { name: /неверный ИНН/ })
+        .first()
+        .innerText(),
+    ).toMatch(/^9\b/);
     await issues.getByText('менеджер не найден').first().waitFor();
     await issues.getByText('нет названия — строка пропущена').first().waitFor();
     await shot(page, 'import-preview');
+
+    // An edited mapping must be rechecked before it can be applied: the preview would not match otherwise.
+    const applyAny = page.getByRole('button', { name: /Импортировать \(\d+ новых\)/ });
+    await mapping
+      .getByRole('row', { name: /Примечания/ })
+      .locator('.anticon-close')
+      .click();
+    await page.getByText('Колонки изменены').waitFor();
+    expect(await applyAny.isDisabled()).toBe(true);
+    await page.getByRole('button', { name: 'Пересчитать с этими колонками' }).click();
+    await page.getByText('Колонки изменены').waitFor({ state: 'detached' });
+    expect(await applyAny.isEnabled()).toBe(true);
+    // The server's answer kept the edit: «Примечания» is no longer mapped.
+    expect(
+      await mapping
+        .getByRole('row', { name: /Примечания/ })
+        .locator('.anticon-close')
+        .count(),
+    ).toBe(0);
 
     // Confirming the maybe adds one to the clients to create.
     const applyButton = page.getByRole('button', { name: /Импортировать \(\d+ новых\)/ });
@@ -133,6 +160,11 @@ describe('import in the browser', () => {
     expect(countsText).toMatch(new RegExp(`Новых клиентов\\s+${before + 1}\\b`));
     expect(countsText).toMatch(/Уже в базе\s+1\b/);
     expect(countsText).toMatch(/Ошибок\s+2\b/);
+    // The confirmed maybe was created: the result says so, and links the new client, not the namesake.
+    const done = page.getByRole('table', { name: 'Решения по клиентам' });
+    const confirmed = done.getByRole('row', { name: /Возможно, дубль/ });
+    await confirmed.getByText('импортирован как новый').waitFor();
+    await confirmed.getByRole('link', { name: 'ООО «Сибирские окна»' }).waitFor();
     await shot(page, 'import-done');
     const [download] = await Promise.all([
       page.waitForEvent('download'),
