@@ -28,6 +28,16 @@ type Mapping = Record<string, string[]>;
 type UploadBody = { fileName: string; contentBase64: string };
 const PRESETS = ['amocrm', 'bitrix24', 'generic'] as const;
 
+/** A mapping with empty fields dropped and keys sorted, to tell whether the user changed it. */
+function mappingKey(m: Mapping): string {
+  return JSON.stringify(
+    Object.keys(m)
+      .filter((k) => (m[k] ?? []).length > 0)
+      .sort()
+      .map((k) => [k, m[k]]),
+  );
+}
+
 function toBase64(file: File): Promise<string> {
   return new Promise((resolve, reject) => {
     const r = new FileReader();
@@ -70,12 +80,16 @@ export default function ImportPage() {
     },
   });
   const plan = dryRun.data;
+  // The preview shows the mapping the server last checked: an edited mapping must be rechecked first.
+  const mappingChanged = !!plan && !!mapping && mappingKey(mapping) !== mappingKey(plan.mapping);
   const restart = () => {
     dryRun.reset();
     apply.reset();
     setUpload(null);
     setMapping(null);
     setPreset(undefined);
+    setConfirm([]);
+    setOverCap(false);
   };
 
   return (
@@ -191,7 +205,13 @@ export default function ImportPage() {
                 <Switch checked={overCap} onChange={setOverCap} aria-label={t('import.overCap')} />
                 <Typography.Text>{t('import.overCap')}</Typography.Text>
               </Space>
-              <Button type="primary" loading={apply.isPending} onClick={() => apply.mutate(plan)}>
+              {mappingChanged ? <Alert type="warning" showIcon message={t('import.mappingChanged')} /> : null}
+              <Button
+                type="primary"
+                disabled={mappingChanged}
+                loading={apply.isPending}
+                onClick={() => apply.mutate(plan)}
+              >
                 {t('import.apply', { count: plan.counts.created + confirm.length })}
               </Button>
               {apply.isPending ? <Progress percent={100} status="active" showInfo={false} /> : null}
@@ -299,6 +319,9 @@ function Decisions({
           render: (d: string, g) => (
             <Space>
               <Tag color={DECISION_COLOR[d]}>{t(`import.decision.${d}`)}</Tag>
+              {d === 'maybe' && g.confirmed && !setConfirm ? (
+                <Tag color="green">{t('import.decision.confirmed')}</Tag>
+              ) : null}
               {d === 'maybe' && setConfirm ? (
                 <Checkbox
                   aria-label={t('import.confirmRow', { row: g.row })}
