@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Form, Input, Popconfirm, Space, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Form, Input, Popconfirm, Radio, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { del, get, post } from '../../api/client.ts';
@@ -7,15 +7,22 @@ import type { ApiToken, ApiTokenCreated } from '../../api/types.ts';
 import { fmtDateTime } from '../../ui/format.ts';
 import { EmptyState, ErrorAlert } from '../../ui/states.tsx';
 
-/** API tokens for the PBX (C18): the secret is shown once, right after creation. */
+const scopes = ['telephony', 'full'] as const;
+type NewToken = { name: string; scope: ApiToken['scope'] };
+
+/**
+ * API tokens (C18): telephony (caller lookup for the PBX) or full (acts as its creator on the whole
+ * API); the secret is shown once, right after creation.
+ */
 export default function TokensPage() {
   const { t } = useTranslation();
   const qc = useQueryClient();
   const tokens = useQuery({ queryKey: ['tokens'], queryFn: () => get<{ items: ApiToken[] }>('/api/tokens') });
   const [created, setCreated] = useState<ApiTokenCreated | null>(null);
-  const [form] = Form.useForm<{ name: string }>();
+  const [form] = Form.useForm<NewToken>();
+  const scope = Form.useWatch('scope', form) ?? 'telephony';
   const create = useMutation({
-    mutationFn: (v: { name: string }) => post<ApiTokenCreated>('/api/tokens', v),
+    mutationFn: (v: NewToken) => post<ApiTokenCreated>('/api/tokens', v),
     onSuccess: async (r) => {
       setCreated(r);
       form.resetFields();
@@ -32,7 +39,12 @@ export default function TokensPage() {
         {t('tokens.title')}
       </Typography.Title>
       <Typography.Paragraph type="secondary">{t('tokens.explain')}</Typography.Paragraph>
-      <Form form={form} layout="inline" onFinish={(v) => create.mutate(v)}>
+      <Form<NewToken>
+        form={form}
+        layout="inline"
+        initialValues={{ scope: 'telephony' }}
+        onFinish={(v) => create.mutate(v)}
+      >
         <Form.Item
           label={t('tokens.name')}
           name="name"
@@ -40,10 +52,23 @@ export default function TokensPage() {
         >
           <Input style={{ width: 280 }} />
         </Form.Item>
+        <Form.Item label={t('admin.tokenScope.label')} name="scope">
+          <Radio.Group
+            aria-label={t('admin.tokenScope.label')}
+            optionType="button"
+            options={scopes.map((x) => ({ value: x, label: t(`admin.tokenScope.${x}`) }))}
+          />
+        </Form.Item>
         <Button type="primary" htmlType="submit" loading={create.isPending}>
           {t('tokens.create')}
         </Button>
       </Form>
+      <Alert
+        type={scope === 'full' ? 'warning' : 'info'}
+        showIcon
+        data-testid="token-scope-help"
+        message={t(`admin.tokenScope.${scope}Help`)}
+      />
       {created ? (
         <Alert
           type="success"
@@ -67,6 +92,13 @@ export default function TokensPage() {
         locale={{ emptyText: <EmptyState text={t('tokens.empty')} /> }}
         columns={[
           { title: t('tokens.name'), dataIndex: 'name' },
+          {
+            title: t('admin.tokenScope.col'),
+            dataIndex: 'scope',
+            render: (v: ApiToken['scope']) => (
+              <Tag color={v === 'full' ? 'red' : 'blue'}>{t(`admin.tokenScope.${v}`)}</Tag>
+            ),
+          },
           {
             title: t('tokens.col.createdBy'),
             dataIndex: 'createdByName',

@@ -1,5 +1,17 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, DatePicker, Form, Input, Modal, Select, Space, Table, Typography } from 'antd';
+import {
+  App,
+  Button,
+  DatePicker,
+  Form,
+  Input,
+  Modal,
+  Popconfirm,
+  Select,
+  Space,
+  Table,
+  Typography,
+} from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -28,6 +40,11 @@ export default function UsersPage() {
       await qc.invalidateQueries({ queryKey: ['users'] });
     },
   });
+  // An admin signs a user out everywhere (POST /api/users/:id/sessions/revoke, audited).
+  const endSessions = useMutation({
+    mutationFn: (id: number) => post<{ revoked: number }>(`/api/users/${id}/sessions/revoke`, {}),
+    onSuccess: (r) => message.success(t('admin.sessions.done', { count: r.revoked })),
+  });
   return (
     <Space direction="vertical" size="large" style={{ width: '100%' }}>
       <Space style={{ justifyContent: 'space-between', width: '100%' }}>
@@ -38,7 +55,7 @@ export default function UsersPage() {
           {t('users.add')}
         </Button>
       </Space>
-      <ErrorAlert error={users.error ?? change.error} />
+      <ErrorAlert error={users.error ?? change.error ?? endSessions.error} />
       <Table<User>
         aria-label={t('users.title')}
         rowKey="id"
@@ -76,6 +93,27 @@ export default function UsersPage() {
             ),
           },
           { title: t('users.col.hiredAt'), dataIndex: 'hiredAt', render: (v: string) => fmtDate(v) },
+          {
+            title: t('admin.sessions.col'),
+            key: 'sessions',
+            render: (_: unknown, r) => (
+              <Popconfirm
+                title={t('admin.sessions.confirm', { name: r.name })}
+                onConfirm={() => endSessions.mutate(r.id)}
+                okText={t('admin.sessions.revoke')}
+                cancelText={t('common.cancel')}
+              >
+                <Button
+                  danger
+                  size="small"
+                  aria-label={t('admin.sessions.revokeNamed', { name: r.name })}
+                  loading={endSessions.isPending && endSessions.variables === r.id}
+                >
+                  {t('admin.sessions.revoke')}
+                </Button>
+              </Popconfirm>
+            ),
+          },
         ]}
       />
       <AddUser open={adding} onClose={() => setAdding(false)} />
