@@ -299,9 +299,10 @@ describe('invariant storm on PostgreSQL (issue 8: 1, 2a)', () => {
     expect(counts['claim:CAP_REACHED'] ?? 0).toBeGreaterThan(0);
     expect(counts['wonDeal:dispute opened'] ?? 0).toBeGreaterThan(0);
     // Every sweep at a future instant ran to the end, concurrently with the mix.
-    expect(Object.keys(counts).filter((k) => k.startsWith('cliSweep(')).sort()).toEqual([
-      'cliSweep(+50d):OK',
-      'cliSweep(+75d):OK',
-    ]);
+    expect(
+      Object.keys(counts)
+        .filter((k) => k.startsWith('cliSweep('))
+        .sort(),
+    ).toEqual(['cliSweep(+50d):OK', 'cliSweep(+75d):OK']);
   }, 600_000);
 });
