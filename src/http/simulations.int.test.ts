@@ -67,11 +67,11 @@ describe('POST /api/simulations (C19) on the demo company', () => {
   }, 120_000);
 
   it.each([
-    { body: { policy: { expiry: { noTouchDays: 'soon' } } }, field: 'policy.expiry.noTouchDays' },
-    { body: { policy: { caps: { defaultCap: 0 } } }, field: 'policy.caps.defaultCap' },
-    { body: { policy: 'wolves' }, field: 'policy' },
-    { body: { policy: 'balanced', from: '2026-06-01', to: '2026-01-01' }, field: 'from' },
-    { body: { policy: 'balanced', from: '2020-01-01', to: '2026-01-01' }, field: 'from' },
+    { body: { policy: { expiry: { noTouchDays: 'soon' } } }, field: 'body.policy.expiry.noTouchDays' },
+    { body: { policy: { caps: { defaultCap: 0 } } }, field: 'body.policy.caps.defaultCap' },
+    { body: { policy: 'wolves' }, field: 'body.policy' },
+    { body: { policy: 'balanced', from: '2026-06-01', to: '2026-01-01' }, field: 'body.from' },
+    { body: { policy: 'balanced', from: '2020-01-01', to: '2026-01-01' }, field: 'body.from' },
   ])('a bad input is a 400 naming $field', async ({ body, field }) => {
     const r = await simulate(head, body);
     expect(r.status).toBe(400);
