@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { importFields, presetNames } from '../core/import/presets.ts';
+import { reasonCodeOut } from './schemas.ts';
 
 /** API shapes of import (C20): upload = dry run, apply, list, detail; the report is CSV. */
 
@@ -65,6 +66,7 @@ export const importGroupOut = z.object({
   clientName: z.string().nullable(),
   score: z.number().nullable(),
   reasons: z.array(z.string()),
+  reasonCodes: z.array(reasonCodeOut).describe('the same reasons, structured (in the same order)'),
   confirmed: z.boolean(),
   ownerId: z.number().nullable(),
   ownerName: z.string().nullable(),
@@ -110,6 +112,14 @@ export const importListItemOut = z.object({
   appliedAt: z.string().nullable(),
   counts: counts.partial(),
   error: z.string().nullable(),
+});
+
+export const importListQuery = z.object({
+  previews: z
+    .enum(['true', 'false', '1', '0'])
+    .optional()
+    .transform((v) => v === 'true' || v === '1')
+    .describe('also list dry runs (every upload is one); default: applied and failed imports only'),
 });
 
 export const importListOut = z.object({ items: z.array(importListItemOut) });

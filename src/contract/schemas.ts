@@ -365,6 +365,14 @@ export const clientSummaryOut = z.object({
   owners: z.array(ownerOut),
   lastTouchAt: isoDateNullable,
 });
+/** A match reason for screens (src/core/identity/reason-code.ts): the UI translates it by code. */
+export const reasonCodeOut = z.object({
+  code: z.string().describe('SAME_INN, SAME_OGRN, SAME_PHONE, SAME_EMAIL, SAME_DOMAIN, NAME_SIMILAR, …'),
+  kind: identifierKind,
+  similarity: z.number(),
+  display: z.string().describe("the matched identifier as written on the other client"),
+  contact: z.string().nullable().describe('the contact an exact phone/e-mail belongs to'),
+});
 export const matchResultOut = z.object({
   clientId: z.number(),
   score: z.number(),
@@ -376,6 +384,7 @@ export const matchResultOut = z.object({
       similarity: z.number(),
       matched: z.object({ display: z.string(), kind: identifierKind, sourceType, sourceId: z.number() }),
       query: z.string(),
+      contact: z.string().optional(),
       text: z.string(),
     }),
   ),
@@ -502,7 +511,12 @@ export const reviewOut = z.object({
     }),
   ),
   likelyDuplicates: z.array(
-    z.object({ clients: z.array(z.number()), score: z.number(), reasons: z.array(z.string()) }),
+    z.object({
+      clients: z.array(z.number()),
+      score: z.number(),
+      reasons: z.array(z.string()),
+      reasonCodes: z.array(reasonCodeOut).describe('the same reasons, structured (in the same order)'),
+    }),
   ),
   counts: z.object({
     invalidIdentifiers: z.number(),

@@ -125,6 +125,20 @@ describe('amoCRM export (UTF-8, ;)', () => {
     const link = plan.groups.find((g: any) => g.decision === 'link');
     expect(link).toMatchObject({ row: 2, rows: [2, 3, 19], clientId: vektorId });
     expect(link.reasons.join(' ')).toMatch(/ИНН/);
+    // The UI translates the structured reasons; the English text stays for the CLI and the report.
+    expect(link.reasonCodes).toHaveLength(link.reasons.length);
+    expect(link.reasonCodes).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ code: 'SAME_INN', kind: 'inn', similarity: 1, contact: null }),
+      ]),
+    );
+    expect(link.reasonCodes[0]).toEqual({
+      code: expect.any(String),
+      kind: expect.any(String),
+      similarity: expect.any(Number),
+      display: expect.any(String),
+      contact: null,
+    });
     const maybe = plan.groups.find((g: any) => g.decision === 'maybe');
     expect(maybe).toMatchObject({ displayName: 'ООО «Сибирские окна»', clientId: sibId, confirmed: false });
     const issues = plan.issues.map((i: any) => `${i.row}:${i.column}:${i.reason}`);
@@ -139,8 +153,12 @@ describe('amoCRM export (UTF-8, ;)', () => {
       ]),
     );
     expect(await snapshot()).toEqual(before);
+    // Every upload is a dry run: listed only when previews are asked for.
     const list = await call(env, head, 'GET', '/api/imports');
-    expect(list.body.items[0]).toMatchObject({
+    expect(list.status).toBe(200);
+    expect(list.body.items.map((i: any) => i.id)).not.toContain(importId);
+    const withPreviews = await call(env, head, 'GET', '/api/imports?previews=1');
+    expect(withPreviews.body.items[0]).toMatchObject({
       id: importId,
       status: 'dry_run',
       fileName: 'amocrm-companies-contacts.csv',
@@ -201,6 +219,9 @@ describe('amoCRM export (UTF-8, ;)', () => {
     expect(await index()).toEqual(written);
     const again = await call(env, head, 'POST', `/api/imports/${importId}/apply`, {});
     expect(again.status).toBe(409);
+    // Applied: now in the default list of past imports.
+    const list = await call(env, head, 'GET', '/api/imports');
+    expect(list.body.items[0]).toMatchObject({ id: importId, status: 'applied' });
   });
 
   it('the report is downloadable later: row, column, reason, decision', async () => {

@@ -225,4 +225,28 @@ describe('base review GET /api/review (C23)', () => {
     expect(text).toContain('Legal entities untouched for 730 days: 1');
     expect(text).toContain('Likely duplicates: 0');
   });
+
+  // Last: it adds a client the other sections would see.
+  it('likely duplicates carry structured reasons for the UI beside the English text', async () => {
+    const dup = await call(env, head, 'POST', '/api/clients', {
+      displayName: 'Юникс-дубль',
+      claim: false,
+      legalEntities: [{ name: 'ООО «Юникс»', inn: '7707083893' }],
+      contacts: [{ name: 'Сидоров Семён', phones: ['+7 846 212-34-56'] }],
+      force: true,
+      forceReason: 'review test',
+    });
+    expect(dup.status, JSON.stringify(dup.body)).toBe(201);
+    const r = await review(head);
+    const group = r.likelyDuplicates.find((d: { clients: number[] }) => d.clients.includes(dup.body.id));
+    expect(group?.clients).toEqual([ids.oldOwned, dup.body.id]);
+    expect(group?.reasons).toEqual(expect.arrayContaining(['same ИНН', 'same phone']));
+    expect(group?.reasonCodes).toHaveLength(group!.reasons.length);
+    expect(group?.reasonCodes).toEqual(
+      expect.arrayContaining([
+        { code: 'SAME_INN', kind: 'inn', similarity: 1, display: '7707083893', contact: null },
+        expect.objectContaining({ code: 'SAME_PHONE', kind: 'phone', similarity: 1 }),
+      ]),
+    );
+  });
 });

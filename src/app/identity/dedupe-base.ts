@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { type ClusterEdge, clusterRecordsDetailed } from '../../core/identity/cluster.ts';
 import { type Identifier, type IdentifierRow, identifierFromRow } from '../../core/identity/identifiers.ts';
+import { type ReasonCode, reasonCodeOf, reasonKey } from '../../core/identity/reason-code.ts';
 import type { IdentityRules } from '../../core/policy/policy.ts';
 import type { Executor } from '../../db/connect.ts';
 import { rows } from '../../db/raw.ts';
@@ -13,6 +14,8 @@ export type DuplicateCluster = {
   score: number;
   /** What joined them ("same ИНН", "same phone", "name 92 % similar" …), strongest first, each once. */
   reasons: string[];
+  /** The same reasons, structured for the UI to translate (same order and length as `reasons`). */
+  reasonCodes: ReasonCode[];
 };
 
 const BATCH = 5000;
@@ -77,12 +80,18 @@ export async function findDuplicateClients(
   for (const [cluster, clients] of members) {
     if (clients.length < 2) continue;
     // Reasons of the strongest joining pairs first; each pair lists its own strongest first.
-    const reasons = new Set<string>();
-    for (const e of edgesOf.get(cluster) ?? []) for (const r of e.reasons) reasons.add(r.text);
+    const reasons = new Map<string, { text: string; code: ReasonCode }>();
+    for (const e of edgesOf.get(cluster) ?? [])
+      for (const r of e.reasons) {
+        const code = reasonCodeOf(r);
+        const key = reasonKey(code);
+        if (!reasons.has(key)) reasons.set(key, { text: r.text, code });
+      }
     groups.push({
       clients: clients.sort((a, b) => a - b),
       score: weakest.get(cluster) as number,
-      reasons: [...reasons],
+      reasons: [...reasons.values()].map((r) => r.text),
+      reasonCodes: [...reasons.values()].map((r) => r.code),
     });
   }
   groups.sort(

@@ -11,6 +11,7 @@ import {
 import { type ImportIssue, type ImportRecord, rowToRecord } from '../../core/import/rows.ts';
 import type { ClientSnapshot, Identifier } from '../../core/identity/identifiers.ts';
 import { rankCandidates, type ScoredCandidate, scoreCandidate } from '../../core/identity/match.ts';
+import { type ReasonCode, reasonCodeOf } from '../../core/identity/reason-code.ts';
 import {
   addressKey,
   nameTokens,
@@ -66,7 +67,9 @@ export type GroupDecision = {
   clientId: number | null;
   clientName: string | null;
   score: number | null;
+  /** Plain English (CLI, CSV report); the UI translates `reasonCodes` (same order). */
   reasons: string[];
+  reasonCodes: ReasonCode[];
   confirmed: boolean;
   ownerId: number | null;
   ownerName: string | null;
@@ -346,6 +349,7 @@ async function planImport(
       clientName: null,
       score: null,
       reasons: [],
+      reasonCodes: [],
       confirmed: false,
       ownerId: null,
       ownerName: null,
@@ -383,6 +387,7 @@ async function planImport(
       d.clientName = clientNames.get(g.best.clientId) ?? null;
       d.score = Math.round(g.best.score * 1000) / 1000;
       d.reasons = g.best.reasons.map((r) => r.text);
+      d.reasonCodes = g.best.reasons.map(reasonCodeOf);
       if (g.best.outcome === 'same') d.decision = 'link';
       else if (g.best.outcome === 'maybe') {
         d.decision = 'maybe';
@@ -967,7 +972,12 @@ export type ImportListItem = {
   error: string | null;
 };
 
-export async function listImports(ex: Executor, limit = 100): Promise<ImportListItem[]> {
+/** Past imports, newest first; dry runs (every upload is one) only when `previews` is asked for. */
+export async function listImports(
+  ex: Executor,
+  limit = 100,
+  opts: { previews?: boolean } = {},
+): Promise<ImportListItem[]> {
   const found = await rows<{
     id: number;
     file_name: string;
@@ -982,7 +992,9 @@ export async function listImports(ex: Executor, limit = 100): Promise<ImportList
   }>(
     ex,
     sql`SELECT i.id, i.file_name, i.preset, i.status, i.actor_id, u.name AS actor_name, i.created_at, i.applied_at, i.counts, i.error
-        FROM imports i LEFT JOIN users u ON u.id = i.actor_id ORDER BY i.id DESC LIMIT ${limit}`,
+        FROM imports i LEFT JOIN users u ON u.id = i.actor_id
+        ${opts.previews ? sql`` : sql`WHERE i.status <> 'dry_run'`}
+        ORDER BY i.id DESC LIMIT ${limit}`,
   );
   return found.map((r) => ({
     id: r.id,

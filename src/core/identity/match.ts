@@ -24,6 +24,8 @@ export type MatchReason = {
   /** The candidate's identifier (as written) and where it sits. */
   matched: { display: string; kind: IdentifierKind; sourceType: Identifier['sourceType']; sourceId: number };
   query: string;
+  /** The contact's name when an exact phone/e-mail hit sits on a contact («тот же телефон, что у контакта …»). */
+  contact?: string;
   /** Plain English, e.g. "brand name 92 % similar"; the UI builds its own text from code and fields. */
   text: string;
 };
@@ -149,6 +151,7 @@ export function scoreCandidate(
             similarity: 1,
             matched: matchedOf(hit),
             query: q.display,
+            ...(who ? { contact: who } : {}),
             text: who ? `${exact.label} as contact ${who}` : exact.label,
           },
         });

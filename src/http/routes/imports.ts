@@ -16,6 +16,7 @@ import {
   importApplyInput,
   importDetailOut,
   importListOut,
+  importListQuery,
   importPlanOut,
   importUploadInput,
 } from '../../contract/imports.ts';
@@ -148,9 +149,14 @@ export function registerImportRoutes(root: FastifyInstance, ctx: AppContext) {
     '/api/imports',
     {
       config: { access: IMPORTERS },
-      schema: { tags: ['import'], summary: 'Past imports, newest first', response: { 200: importListOut } },
+      schema: {
+        tags: ['import'],
+        summary: 'Past imports, newest first (dry runs only with ?previews=1)',
+        querystring: importListQuery,
+        response: { 200: importListOut },
+      },
     },
-    async () => ({ items: await listImports(ctx.db) }),
+    async (req) => ({ items: await listImports(ctx.db, 100, { previews: req.query.previews }) }),
   );
   app.get(
     '/api/imports/:id',

@@ -21,6 +21,7 @@ import { get, post } from '../../api/client.ts';
 import type { ImportList, ImportPlan } from '../../api/types.ts';
 import { DASH, fmtDateTime } from '../../ui/format.ts';
 import { EmptyState, ErrorAlert, Loading } from '../../ui/states.tsx';
+import { reasonsText } from '../identity/reasonText.ts';
 
 type Group = ImportPlan['groups'][number];
 type Issue = ImportPlan['issues'][number];
@@ -346,7 +347,11 @@ function Decisions({
           render: (id: number | null, g) =>
             id ? <Link to={`/clients/${id}`}>{g.clientName ?? `#${id}`}</Link> : DASH,
         },
-        { title: t('import.col.why'), dataIndex: 'reasons', render: (r: string[]) => r.join('; ') || DASH },
+        {
+          title: t('import.col.why'),
+          key: 'why',
+          render: (_: unknown, g) => reasonsText(t, g.reasonCodes) || DASH,
+        },
         {
           title: t('import.col.owner'),
           dataIndex: 'ownerName',
@@ -392,11 +397,24 @@ function Issues({ issues }: { issues: Issue[] }) {
 
 function PastImports() {
   const { t } = useTranslation();
-  const list = useQuery({ queryKey: ['imports'], queryFn: () => get<ImportList>('/api/imports') });
+  // Every upload is a dry run stored as «Предпросмотр»: hidden unless asked for.
+  const [previews, setPreviews] = useState(false);
+  const list = useQuery({
+    queryKey: ['imports', { previews }],
+    queryFn: () => get<ImportList>('/api/imports', previews ? { previews: 1 } : {}),
+  });
   if (list.isPending) return <Loading />;
   if (list.error) return <ErrorAlert error={list.error} />;
   return (
-    <Card size="small" title={t('import.past')}>
+    <Card
+      size="small"
+      title={t('import.past')}
+      extra={
+        <Checkbox checked={previews} onChange={(e) => setPreviews(e.target.checked)}>
+          {t('import.showPreviews')}
+        </Checkbox>
+      }
+    >
       <Table
         aria-label={t('import.past')}
         size="small"

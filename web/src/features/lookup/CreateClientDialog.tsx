@@ -7,6 +7,7 @@ import { validateInn } from '../../../../src/core/identity/ru-identifiers.ts';
 import { ApiError, post } from '../../api/client.ts';
 import type { Created, MatchResult } from '../../api/types.ts';
 import { ErrorAlert } from '../../ui/states.tsx';
+import { reasonsText } from '../identity/reasonText.ts';
 
 type Values = {
   displayName: string;
@@ -223,7 +224,7 @@ export default function CreateClientDialog({
                           )
                           .join(', ')}
                       </div>
-                      <div>{c.reasons.map((r) => r.text).join('; ')}</div>
+                      <div>{reasonsText(t, c.reasons)}</div>
                     </>
                   }
                 />

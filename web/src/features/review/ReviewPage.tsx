@@ -6,6 +6,7 @@ import { get } from '../../api/client.ts';
 import type { Review } from '../../api/types.ts';
 import { fmtDate } from '../../ui/format.ts';
 import { EmptyState, ErrorAlert, Loading } from '../../ui/states.tsx';
+import { reasonsText } from '../identity/reasonText.ts';
 
 const clientLink = (id: number, name: string) => <Link to={`/clients/${id}`}>{name}</Link>;
 
@@ -145,8 +146,8 @@ export default function ReviewPage() {
                 { title: t('review.col.score'), dataIndex: 'score', render: (v: number) => v.toFixed(2) },
                 {
                   title: t('review.col.reasons'),
-                  dataIndex: 'reasons',
-                  render: (v: string[]) => v.join('; '),
+                  key: 'reasons',
+                  render: (_: unknown, x) => reasonsText(t, x.reasonCodes),
                 },
               ]}
             />,
