@@ -370,7 +370,7 @@ export const reasonCodeOut = z.object({
   code: z.string().describe('SAME_INN, SAME_OGRN, SAME_PHONE, SAME_EMAIL, SAME_DOMAIN, NAME_SIMILAR, …'),
   kind: identifierKind,
   similarity: z.number(),
-  display: z.string().describe("the matched identifier as written on the other client"),
+  display: z.string().describe('the matched identifier as written on the other client'),
   contact: z.string().nullable().describe('the contact an exact phone/e-mail belongs to'),
 });
 export const matchResultOut = z.object({

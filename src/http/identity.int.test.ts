@@ -89,6 +89,11 @@ describe('duplicate-proof entry (C2, R-ID-1..3)', () => {
     const texts = c.reasons.map((x: { text: string }) => x.text);
     expect(texts).toContain('same phone as contact Петров Пётр');
     expect(texts).toContain('same brand name');
+    // The dialog words it from the code and fields: «тот же телефон, что у контакта Петров Пётр».
+    expect(c.reasons.find((x: { code: string }) => x.code === 'SAME_PHONE')).toMatchObject({
+      kind: 'phone',
+      contact: 'Петров Пётр',
+    });
     const [n] = await rows<{ n: number }>(
       env.ctx.db,
       sql`SELECT count(*)::int AS n FROM clients WHERE display_name = 'Электроцентр'`,

@@ -88,7 +88,8 @@ async function openImport(page: Page) {
 }
 
 /** Raw i18n keys left on screen: `import.…`, `errors.…` and friends. */
-const rawKeys = (text: string) => text.match(/\b(import|errors|common|nav)\.[a-zA-Z_.]+/g) ?? [];
+const rawKeys = (text: string) =>
+  text.match(/\b(import|errors|common|nav|identityReason)\.[a-zA-Z_.]+/g) ?? [];
 
 describe('import in the browser', () => {
   it('a head imports the amoCRM sample: mapping, duplicates, problems, apply, report, the clients exist', async () => {
@@ -113,6 +114,9 @@ describe('import in the browser', () => {
     const linked = decisions.getByRole('row', { name: /Уже в базе/ });
     expect(await linked.innerText()).toMatch(/2, 3, 19/);
     expect(await linked.innerText()).toMatch(/ИНН/);
+    // The reason is worded in Russian from its code, not the server's English text.
+    await linked.getByText(/тот же ИНН/).waitFor();
+    expect(await linked.getByText(/same ИНН|same INN/).count()).toBe(0);
     await linked.getByRole('link', { name: 'Вектор Плюс' }).waitFor();
     const maybe = decisions.getByRole('row', { name: /Возможно, дубль/ });
     expect(await maybe.innerText()).toContain('Сибирские окна');
@@ -180,6 +184,13 @@ describe('import in the browser', () => {
     const past = page.getByRole('table', { name: 'Прошлые импорты' });
     const pastRow = past.getByRole('row', { name: /Выполнен/ }).first();
     expect(await pastRow.innerText()).toContain('amocrm-companies-contacts.csv');
+    // The dry runs of the uploads are hidden unless asked for.
+    expect(await past.getByRole('row', { name: /Предпросмотр/ }).count()).toBe(0);
+    await page.getByRole('checkbox', { name: 'показать предпросмотры' }).check();
+    await past
+      .getByRole('row', { name: /Предпросмотр/ })
+      .first()
+      .waitFor();
 
     // The new clients exist: «Кто владелец?» finds one by name, with its owner from the file.
     await page.getByLabel('Кто владелец?').fill('Стройгарант');
@@ -202,6 +213,9 @@ describe('import in the browser', () => {
     expect(rawKeys(text)).toEqual([]);
     // Russian UI words the translation should have replaced.
     expect(text).not.toMatch(/Импорт клиентов|Решения по клиентам|Прошлые импорты/);
+    // «Вектор Плюс» is linked by its ИНН again: the reason in English words.
+    expect(text).toContain('same INN');
+    expect(text).not.toContain('тот же ИНН');
     await shot(page, 'import-en');
   }, 120_000);
 });

@@ -64,9 +64,13 @@ describe('findDuplicateClients', () => {
         clients: [ids.unix, ids.store, ids.legal].sort((a, b) => (a as number) - (b as number)),
         score: 0.93,
         reasons: expect.arrayContaining(['same ИНН', 'same phone']),
+        reasonCodes: expect.arrayContaining([expect.objectContaining({ code: 'SAME_PHONE', kind: 'phone' })]),
       },
     ]);
     expect(found[0]?.reasons[0]).toBe('same ИНН');
+    // The structured reasons go with the English ones, one for one, for the UI to translate.
+    expect(found[0]?.reasonCodes).toHaveLength(found[0]!.reasons.length);
+    expect(found[0]?.reasonCodes[0]).toMatchObject({ code: 'SAME_INN', kind: 'inn', similarity: 1 });
   });
 
   it('reads in batches and honours the limit', async () => {

@@ -972,7 +972,10 @@ export type ImportListItem = {
   error: string | null;
 };
 
-/** Past imports, newest first; dry runs (every upload is one) only when `previews` is asked for. */
+/**
+ * Past imports, newest first. `previews: false` leaves out the dry runs (every web upload stores one);
+ * the CLI lists them all, the API only when asked (`?previews=1`).
+ */
 export async function listImports(
   ex: Executor,
   limit = 100,
@@ -993,7 +996,7 @@ export async function listImports(
     ex,
     sql`SELECT i.id, i.file_name, i.preset, i.status, i.actor_id, u.name AS actor_name, i.created_at, i.applied_at, i.counts, i.error
         FROM imports i LEFT JOIN users u ON u.id = i.actor_id
-        ${opts.previews ? sql`` : sql`WHERE i.status <> 'dry_run'`}
+        ${opts.previews === false ? sql`WHERE i.status <> 'dry_run'` : sql``}
         ORDER BY i.id DESC LIMIT ${limit}`,
   );
   return found.map((r) => ({
