@@ -17,15 +17,15 @@
  */
 import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
-import Papa from 'papaparse';
 import pg from 'pg';
 import { bootstrap } from '../src/app/bootstrap.ts';
 import { openRuntime, type Runtime } from '../src/app/compose.ts';
 import { runImport } from '../src/app/import/run.ts';
 import { addUser } from '../src/app/use-cases/users.ts';
-import { type DemoClient, generateDemo } from '../src/core/demo/generate-demo.ts';
 import { rows } from '../src/db/raw.ts';
-import { bulkLoadClients } from './identity-bulk.ts';
+import { buildFile } from './import-file.ts';
+import { loadDemoAtScale } from '../src/app/demo/scale.ts';
+import { installQueryTimer } from './query-timer.ts';
 import { applyBenchPolicy } from './setup.ts';
 import { envInt, fmtNum, formatGrid } from './stats.ts';
 
@@ -53,86 +53,6 @@ function withDatabase(url: string, name: string): string {
   const u = new URL(url);
   u.pathname = `/${name}`;
   return u.toString();
-}
-
-const HEADERS = [
-  'Название',
-  'Юр. лицо',
-  'ИНН',
-  'Телефон',
-  'Email',
-  'Адрес',
-  'Город',
-  'Менеджер',
-  'Контактное лицо',
-  'Должность',
-];
-
-function rowOf(c: DemoClient, manager: string): string[] {
-  const le = c.legalEntities[0];
-  const k = c.contacts[0];
-  const a = c.addresses[0];
-  return [
-    c.displayName,
-    le?.name ?? '',
-    le?.inn ?? '',
-    k?.phones.join(', ') ?? '',
-    k?.emails[0] ?? '',
-    a?.address ?? '',
-    a?.city ?? '',
-    manager,
-    k?.name ?? '',
-    k?.position ?? '',
-  ];
-}
-
-const SYL = ['ка', 'ро', 'ми', 'ле', 'ту', 'ва', 'ни', 'со', 'ре', 'да', 'лу', 'пе', 'зо', 'ги', 'фа', 'ше'];
-const LAT = ['ka', 'ro', 'mi', 'le', 'tu', 'va', 'ni', 'so', 're', 'da', 'lu', 'pe', 'zo', 'gi', 'fa', 'she'];
-/** A made-up word unique to n (the demo vocabulary is small: fresh rows would otherwise share names with the base). */
-function word(n: number, s: string[]): string {
-  let out = '';
-  let x = n + 4096;
-  while (x > 0) {
-    out += s[x % 16];
-    x = Math.floor(x / 16);
-  }
-  return out;
-}
-function fresh(c: DemoClient, i: number): DemoClient {
-  const w = word(i, SYL);
-  const cap = w[0]!.toUpperCase() + w.slice(1);
-  const domain = `${word(i, LAT)}.ru`;
-  const name = `${c.displayName.replace(/\s*\(.*\)$/, '').replace(/\s*№\d+$/, '')} ${cap}`;
-  return {
-    ...c,
-    displayName: name,
-    legalEntities: c.legalEntities.map((e) => ({ ...e, name: `${e.legalForm} «${name}»` })),
-    contacts: c.contacts.map((k) => ({ ...k, emails: k.emails.map((m) => m.replace(/@.*/, `@${domain}`)) })),
-  };
-}
-
-/** The import file: fresh clients, 5 % base clients, 5 % repeats of earlier rows with their phone reformatted. */
-function buildFile(managerEmails: string[]): { csv: string; rows: string[][] } {
-  const out: string[][] = [];
-  const pool: DemoClient[] = [];
-  for (let seed = 900_001; pool.length < ROWS; seed++)
-    pool.push(...generateDemo({ clients: Math.min(10_000, ROWS - pool.length), seed }).clients);
-  const baseSample = generateDemo({ clients: Math.min(10_000, BASE), seed: 1 }).clients;
-  let b = 0;
-  let f = 0;
-  for (let i = 0; i < ROWS; i++) {
-    const manager = i % 10 < 7 ? managerEmails[i % managerEmails.length]! : '';
-    if (i % 20 === 7 && b < baseSample.length) out.push(rowOf(baseSample[b++]!, manager));
-    else if (i % 20 === 13 && out.length > 10) {
-      const prev = [...out[out.length - 7]!];
-      prev[3] = prev[3]!.replace(/^\+7 \((\d{3})\) /, '8 $1 ').replace(/-/g, ' ');
-      out.push(prev);
-    } else {
-      out.push(rowOf(fresh(pool[f]!, f), manager));
-      f++;
-    }
-  }
-  return { csv: Papa.unparse({ fields: HEADERS, data: out }, { delimiter: ';' }), rows: out };
 }
 
 /** The same rows, plainly: multi-row INSERT … SELECT FROM json per table, 5 000 rows per statement. */
@@ -201,7 +121,10 @@ async function plainInsert(client: pg.Client, data: string[][]): Promise<number>
 async function main() {
   const name = `fairbase_importbench_${Date.now()}`;
   const databaseUrl = withDatabase(adminUrl, name);
-  await adminQuery(`CREATE DATABASE ${name}`);
+  // BENCH_IMPORT_FROM=db: the base is a copy of that database (e.g. one `fairbase demo --clients 1000000`
+  // loaded), so repeated runs skip the base load.
+  const from = process.env.BENCH_IMPORT_FROM;
+  await adminQuery(from ? `CREATE DATABASE ${name} TEMPLATE ${from}` : `CREATE DATABASE ${name}`);
   const onSignal = () => {
     console.error(`interrupted: dropping ${name}`);
     adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).finally(() => process.exit(130));
@@ -239,16 +162,40 @@ async function main() {
       emails.push(email);
     }
     const tBase = performance.now();
-    await bulkLoadClients(ctx.db, {
-      clients: BASE,
-      seed: 1,
-      onProgress: (done) => {
-        if (done % 100_000 === 0 || done === BASE) log(`base: ${fmtNum(done)} clients`);
-      },
-    });
-    await ctx.db.execute(sql`ANALYZE`);
-    log(`base loaded and indexed in ${((performance.now() - tBase) / 1000).toFixed(1)} s`);
-    const file = buildFile(emails);
+    if (!from) {
+      // The base: `fairbase demo`'s set-based generator (clients, legal entities, brands, contacts,
+      // addresses, the identifier index, owners within caps), without touches.
+      let lastBase = 0;
+      const loaded = await loadDemoAtScale(ctx, {
+        clients: BASE,
+        managers: 50,
+        touches: 0,
+        password: 'bench-password-1',
+        onProgress: (phase, done, total) => {
+          if (performance.now() - lastBase > 15_000 || done === total) {
+            lastBase = performance.now();
+            log(`base ${phase}: ${fmtNum(done)}/${fmtNum(total)}`);
+          }
+        },
+      });
+      if (!loaded.ok) throw new Error(`demo: ${loaded.code}`);
+      log(`base loaded and indexed in ${((performance.now() - tBase) / 1000).toFixed(1)} s`);
+    }
+    const [baseN] = await rows<{ n: string }>(ctx.db, sql`SELECT count(*) AS n FROM clients`);
+    const baseCount = Number(baseN!.n);
+    // 5 % of the file are clients already in the base, read back as they are stored.
+    const baseSample = (
+      await rows<Record<string, string | null>>(
+        ctx.db,
+        sql`SELECT c.display_name AS n, le.name AS le, le.inn, k.phones[1] AS ph, k.emails[1] AS em, a.address AS ad, a.city
+            FROM clients c
+            LEFT JOIN LATERAL (SELECT name, inn FROM legal_entities WHERE client_id = c.id ORDER BY id LIMIT 1) le ON true
+            LEFT JOIN LATERAL (SELECT phones, emails FROM contacts WHERE client_id = c.id ORDER BY id LIMIT 1) k ON true
+            LEFT JOIN LATERAL (SELECT address, city FROM addresses WHERE client_id = c.id ORDER BY id LIMIT 1) a ON true
+            WHERE c.id % 97 = 3 ORDER BY c.id LIMIT ${Math.ceil(ROWS / 20)}`,
+      )
+    ).map((r) => [r.n, r.le, r.inn, r.ph, r.em, r.ad, r.city].map((v) => v ?? ''));
+    const file = buildFile(ROWS, emails, baseSample);
     const bytes = Buffer.from(file.csv, 'utf8');
     log(`import file: ${fmtNum(file.rows.length)} rows, ${(bytes.length / 1e6).toFixed(1)} MB`);
 
@@ -256,6 +203,7 @@ async function main() {
     const plainMs = await plainInsert(raw, file.rows);
     log(`plain bulk insert: ${(plainMs / 1000).toFixed(2)} s (rolled back)`);
 
+    const timer = process.env.BENCH_IMPORT_TRACE === '1' ? installQueryTimer() : null;
     const t0 = performance.now();
     let lastLog = 0;
     const res = await runImport(ctx, {
@@ -271,6 +219,15 @@ async function main() {
       },
     });
     const importMs = performance.now() - t0;
+    if (timer) {
+      const stats = timer.stop().sort((a, b) => b.totalMs - a.totalMs);
+      console.log(
+        formatGrid(
+          ['statement', 'n', 'total ms'],
+          stats.slice(0, 15).map((s) => [s.label, String(s.n), s.totalMs.toFixed(0)]),
+        ),
+      );
+    }
     if (!res.ok) throw new Error(`import refused: ${res.code} ${JSON.stringify(res.details)}`);
     const c = res.value.plan.counts;
     const [check] = await rows<{ n: string }>(ctx.db, sql`SELECT count(*) AS n FROM clients`);
@@ -292,7 +249,7 @@ async function main() {
         ],
         [
           [
-            fmtNum(BASE),
+            fmtNum(baseCount),
             fmtNum(ROWS),
             (importMs / 1000).toFixed(2),
             (plainMs / 1000).toFixed(2),

@@ -114,6 +114,9 @@ export type ImportProgress = { phase: 'match' | 'write'; done: number; total: nu
 const BATCH = 2000;
 /** Up to this many rows, rows without an exact key are also searched by name words (typos); above, exact names only. */
 export const FUZZY_NAME_ROWS = 2000;
+const NAME_PROBE = 5;
+const NAME_KINDS: readonly string[] = ['display_name', 'legal_name', 'brand'];
+const NAME_KINDS_SQL = sql.raw(`ARRAY['${NAME_KINDS.join("','")}']`);
 
 type Internal = {
   group: FileGroup;
@@ -141,29 +144,33 @@ async function resolveLine(ex: Executor, line: string | undefined): Promise<Outc
 
 /** Candidates for a batch of records: one statement for every exact key and exact name of the batch. */
 async function matchBatch(ex: Executor, rules: Rules, batch: Internal[], fuzzy: boolean): Promise<void> {
-  // One (kind, value) probe per key on client_identifiers (kind, value); a name is looked up as
-  // every name kind (client, legal entity, brand), so each probe stays an index lookup.
-  const keys: { k: string; v: string; i: number }[] = [];
-  const nameKinds = ['display_name', 'legal_name', 'brand'];
+  // One (kind, value) probe per key on client_identifiers (kind, value). A name is probed once across
+  // the name kinds (client, legal entity, brand) and reads at most NAME_PROBE clients: namesakes beyond
+  // them add cost, not evidence (a same-name client that is the one is also found by its ИНН, phone or
+  // e-mail); a strong key (ИНН, ОГРН, phone, e-mail, domain) reads up to 20.
+  const keys: { k: string; v: string; i: number; l: number }[] = [];
   batch.forEach((g, i) => {
     const seen = new Set<string>();
     for (const id of g.ids) {
       if (id.kind === 'contact_name' || !id.value) continue;
-      const isName = nameKinds.includes(id.kind);
+      const isName = NAME_KINDS.includes(id.kind);
       const key = `${isName ? 'name' : id.kind}|${id.value}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      if (isName) for (const k of nameKinds) keys.push({ k, v: id.value, i });
-      else keys.push({ k: id.kind, v: id.value, i });
+      keys.push(
+        isName ? { k: 'name', v: id.value, i, l: NAME_PROBE } : { k: id.kind, v: id.value, i, l: 20 },
+      );
     }
   });
   const perGroup = new Map<number, Set<number>>();
   if (keys.length) {
     const found = await rows<{ i: number; client_id: number }>(
       ex,
-      sql`SELECT x.i, c.client_id FROM json_to_recordset(${JSON.stringify(keys)}::json) AS x(k text, v text, i int)
+      sql`SELECT x.i, c.client_id FROM json_to_recordset(${JSON.stringify(keys)}::json) AS x(k text, v text, i int, l int)
           CROSS JOIN LATERAL (
-            SELECT ci.client_id FROM client_identifiers ci WHERE ci.kind = x.k AND ci.value = x.v LIMIT 20) c`,
+            SELECT ci.client_id FROM client_identifiers ci
+            WHERE ci.kind = ANY (CASE WHEN x.k = 'name' THEN ${NAME_KINDS_SQL} ELSE ARRAY[x.k] END)
+              AND ci.value = x.v LIMIT x.l) c`,
     );
     for (const f of found) {
       const s = perGroup.get(f.i) ?? new Set<number>();

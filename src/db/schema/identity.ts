@@ -35,7 +35,6 @@ export const clientIdentifiers = pgTable(
   },
   (t) => [
     index('client_identifiers_kind_value_idx').on(t.kind, t.value),
-    index('client_identifiers_value_prefix_idx').on(t.kind, sql`${t.value} text_pattern_ops`),
     index('client_identifiers_client_idx').on(t.clientId),
     check(
       'client_identifiers_kind_ck',
@@ -53,9 +52,9 @@ export const identityTokens = pgTable(
   'identity_tokens',
   {
     token: text('token').notNull(),
-    identifierId: bigint('identifier_id', { mode: 'number' })
-      .notNull()
-      .references(() => clientIdentifiers.id, { onDelete: 'cascade' }),
+    // No foreign key: postings are derived rows that writeIndex deletes together with their
+    // identifiers in one statement; a per-row FK check doubled the cost of writing them.
+    identifierId: bigint('identifier_id', { mode: 'number' }).notNull(),
     clientId: integer('client_id').notNull(),
   },
   (t) => [
