@@ -59,18 +59,29 @@ const TMP = [
   '_demo_tok',
 ] as const;
 
-/** Tables whose secondary indexes are dropped during the load and rebuilt once at the end (a sort per index beats millions of single inserts). */
+/**
+ * Tables whose secondary indexes and foreign keys are dropped during the load and rebuilt once at the
+ * end: a sort per index beats millions of single inserts, and one validating join per foreign key beats
+ * a lookup per row (touches carry four: 10 M touches were 40 M key checks).
+ */
 const BULK_TABLES = [
+  'clients',
+  'legal_entities',
+  'brands',
+  'contacts',
+  'addresses',
   'client_identifiers',
   'identity_tokens',
   'touches',
   'deals',
+  'ownership',
   'ownership_events',
 ] as const;
 
 /**
- * Drop the secondary indexes (and identity_tokens' primary key, which nothing references) of BULK_TABLES;
- * returns the statements that rebuild them, read from the catalog so they are exactly what migrations made.
+ * Drop the secondary indexes (and identity_tokens' primary key, which nothing references) and the foreign
+ * keys of BULK_TABLES; returns the statements that rebuild them, read from the catalog so they are exactly
+ * what migrations made.
  */
 async function suspendIndexes(ex: Executor): Promise<string[]> {
   const list = sql.join(
@@ -88,7 +99,13 @@ async function suspendIndexes(ex: Executor): Promise<string[]> {
     sql`SELECT conname AS name, pg_get_constraintdef(oid) AS def FROM pg_constraint
         WHERE conrelid = 'identity_tokens'::regclass AND contype = 'p'`,
   );
+  const fks = await rows<{ tbl: string; name: string; def: string }>(
+    ex,
+    sql`SELECT conrelid::regclass::text AS tbl, conname AS name, pg_get_constraintdef(oid) AS def FROM pg_constraint
+        WHERE contype = 'f' AND conrelid::regclass::text IN (${list}) ORDER BY conname`,
+  );
   const restore: string[] = [];
+  for (const f of fks) await ex.execute(sql.raw(`ALTER TABLE ${f.tbl} DROP CONSTRAINT "${f.name}"`));
   for (const i of idx) {
     await ex.execute(sql.raw(`DROP INDEX IF EXISTS "${i.name}"`));
     restore.push(i.def);
@@ -97,6 +114,8 @@ async function suspendIndexes(ex: Executor): Promise<string[]> {
     await ex.execute(sql.raw(`ALTER TABLE identity_tokens DROP CONSTRAINT "${c.name}"`));
     restore.push(`ALTER TABLE identity_tokens ADD CONSTRAINT "${c.name}" ${c.def}`);
   }
+  // Foreign keys last: their validation reads the rebuilt indexes.
+  for (const f of fks) restore.push(`ALTER TABLE ${f.tbl} ADD CONSTRAINT "${f.name}" ${f.def}`);
   return restore;
 }
 

@@ -304,13 +304,11 @@ export async function identifiersOfClients(
   const byClient = new Map<number, Identifier[]>();
   const contactNames = new Map<number, string>();
   if (clientIds.length === 0) return { byClient, contactNames };
-  const ids = sql.join(
-    clientIds.map((c) => sql`${c}`),
-    sql`, `,
-  );
+  // One array parameter, not one parameter per id: an import batch asks for thousands of clients.
+  const ids = `{${clientIds.map((c) => Math.trunc(c)).join(',')}}`;
   const found = await rows<IdentifierRow>(
     ex,
-    sql`SELECT client_id, kind, value, display, source_type, source_id FROM client_identifiers WHERE client_id IN (${ids})`,
+    sql`SELECT client_id, kind, value, display, source_type, source_id FROM client_identifiers WHERE client_id = ANY(${ids}::int[])`,
   );
   for (const r of found) {
     const list = byClient.get(r.client_id) ?? [];

@@ -86,12 +86,9 @@ export async function writeIndex(
   opts: { fresh?: boolean } = {},
 ): Promise<void> {
   if (!opts.fresh && clientIds.length > 0) {
-    const list = sql.join(
-      clientIds.map((c) => sql`${c}`),
-      sql`, `,
-    );
+    const list = `{${clientIds.map((c) => Math.trunc(c)).join(',')}}`;
     // Postings first (by identifier id, indexed), then the identifiers: no per-row cascade work.
-    await ex.execute(sql`WITH gone AS (DELETE FROM client_identifiers WHERE client_id IN (${list}) RETURNING id)
+    await ex.execute(sql`WITH gone AS (DELETE FROM client_identifiers WHERE client_id = ANY(${list}::int[]) RETURNING id)
       DELETE FROM identity_tokens WHERE identifier_id IN (SELECT id FROM gone)`);
   }
   const flat: unknown[][] = [];
