@@ -15,21 +15,10 @@ import { coverage } from '../src/app/queries/analytics.ts';
 import { runSweep } from '../src/app/sweep.ts';
 import { presets } from '../src/core/policy/policy.ts';
 import { rows } from '../src/db/raw.ts';
-import {
-  benchEngine as engine,
-  elapsedLog,
-  FIRST_MANAGER,
-  insertClients,
-  insertManagers,
-  insertOwnership,
-  insertTouches,
-  insertWonDeals,
-  time,
-  withBenchDatabase,
-} from './setup.ts';
+import { benchEngine, elapsedLog, FIRST_MANAGER, generateHistory, time, withBenchDatabase } from './setup.ts';
 import { envInt, fmtNum, formatGrid } from './stats.ts';
 
-const N = envInt('BENCH_RULES_CLIENTS', engine === 'pg' ? 1_000_000 : 100_000);
+const N = envInt('BENCH_RULES_CLIENTS', benchEngine === 'pg' ? 1_000_000 : 100_000);
 const M = envInt('BENCH_RULES_TOUCHES', N * 10);
 const K = envInt('BENCH_RULES_MANAGERS', 500);
 const REPEAT = envInt('BENCH_RULES_REPEAT', 3);
@@ -44,29 +33,25 @@ const log = elapsedLog();
  * on 60 % of owned clients (a first sweep after a pause finds many due; a nightly one a few).
  */
 async function generate(ctx: AppContext) {
-  await insertManagers(ctx, NOW, K, 400);
-  log(`${K} managers`);
-  await insertClients(ctx, NOW, N);
-  log(`${fmtNum(N)} clients`);
   const owned = Math.min(N, K * 180);
-  await insertOwnership(ctx, { now: NOW, owned, managers: K, sinceMinDays: 20, sinceSpanDays: 100 });
-  log(`${fmtNum(owned)} owned slots`);
-  await insertTouches(
+  await generateHistory(
     ctx,
     {
       now: NOW,
-      count: M,
-      chunk: 1_000_000,
-      windowDays: 180,
-      clientOf: sql`CASE WHEN g % 10 < 7 THEN 1 + (g * 7) % ${owned} ELSE 1 + (g * 104723) % ${N} END`,
-      authorOf: sql`CASE WHEN cid <= ${owned} THEN ${FIRST_MANAGER} + (cid % ${K}) ELSE ${FIRST_MANAGER} + ((g * 31) % ${K})::int END`,
+      managers: K,
+      hiredDaysAgo: 400,
+      clients: N,
+      owned,
+      sinceMinDays: 20,
+      sinceSpanDays: 100,
+      touches: M,
+      touchChunk: 1_000_000,
+      touchWindowDays: 180,
+      touchClient: sql`CASE WHEN g % 10 < 7 THEN 1 + (g * 7) % ${owned} ELSE 1 + (g * 104723) % ${N} END`,
+      touchAuthor: sql`CASE WHEN cid <= ${owned} THEN ${FIRST_MANAGER} + (cid % ${K}) ELSE ${FIRST_MANAGER} + ((g * 31) % ${K})::int END`,
     },
     log,
   );
-  await insertWonDeals(ctx);
-  log('deals');
-  await ctx.db.execute(sql`ANALYZE`);
-  log('analyze');
 }
 
 /** The hand-written reference: the clients due at NOW under the balanced rules, in one statement. */
@@ -100,7 +85,9 @@ function referenceCoverageSql(lineId: number) {
 }
 
 async function main() {
-  console.log(`Rules over time: engine ${engine}, ${fmtNum(N)} clients, ${fmtNum(M)} touches, ${K} managers`);
+  console.log(
+    `Rules over time: engine ${benchEngine}, ${fmtNum(N)} clients, ${fmtNum(M)} touches, ${K} managers`,
+  );
   await withBenchDatabase('rules', NOW, async (ctx) => {
     await generate(ctx);
     const [line] = await rows<{ id: number }>(ctx.db, sql`SELECT id FROM lines WHERE is_default`);

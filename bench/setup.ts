@@ -138,63 +138,65 @@ function literal(n: number): SQL {
 /** The id of the first generated manager. */
 export const FIRST_MANAGER = sql`(SELECT min(id) FROM users WHERE role = 'manager')`;
 
-/** K managers 'Manager <g>' (m<g>@bench.local) hired `hiredDaysAgo` before `now`. */
-export async function insertManagers(ctx: AppContext, now: Date, managers: number, hiredDaysAgo: number) {
-  await ctx.db.execute(sql`INSERT INTO users (name, email, password_hash, role, hired_at, created_at)
-    SELECT 'Manager ' || g, 'm' || g || '@bench.local', 'x', 'manager', ${new Date(now.getTime() - hiredDaysAgo * DAY_MS).toISOString()}, ${now.toISOString()}
-    FROM generate_series(1, ${managers}::int) g`);
-}
-
-/** N clients 'Client <g>' created at `now`. */
-export async function insertClients(ctx: AppContext, now: Date, clients: number) {
-  await ctx.db.execute(sql`INSERT INTO clients (display_name, created_at, updated_at)
-    SELECT 'Client ' || g, ${now.toISOString()}, ${now.toISOString()} FROM generate_series(1, ${clients}::int) g`);
+/** The shape of a generated history; every count and span is a whole number. */
+export interface HistoryShape {
+  /** The instant the history ends at (the benchmark's fixed clock). */
+  now: Date;
+  /** K managers 'Manager <g>' (m<g>@bench.local), hired this many days before `now`. */
+  managers: number;
+  hiredDaysAgo: number;
+  /** N clients 'Client <g>'; the first `owned` are owned round-robin by the managers, the rest are in the pool. */
+  clients: number;
+  owned: number;
+  /** An owner's claim is `sinceMinDays + (id × 7919) mod sinceSpanDays` days before `now`. */
+  sinceMinDays: number;
+  sinceSpanDays: number;
+  /** M touches in chunks of `touchChunk` rows (progress shows, memory stays flat) over the `touchWindowDays` before `now`. */
+  touches: number;
+  touchChunk: number;
+  touchWindowDays: number;
+  /** Touch row g is on the client `touchClient` (SQL over g) by the author `touchAuthor` (SQL over g and cid). */
+  touchClient: SQL;
+  touchAuthor: SQL;
+  /** Run after the ownership rows are in (e.g. the ledger events of those claims). */
+  afterOwnership?: () => Promise<void>;
 }
 
 /**
- * An ownership row on the default line (bootstrap() made it) for every client: the first `owned` are
- * owned round-robin by the K managers, claimed `sinceMinDays + (id × 7919) mod sinceSpanDays` days
- * before `now`; the rest are in the pool.
+ * A history made with set-based SQL: the managers, the clients and their ownership on the default line
+ * (bootstrap() made it), the touches (kind and outcome cycle through eight pairs), a won order on 60 %
+ * of the owned clients 5–20 days after the claim; then ANALYZE.
  */
-export async function insertOwnership(
-  ctx: AppContext,
-  o: { now: Date; owned: number; managers: number; sinceMinDays: number; sinceSpanDays: number },
-) {
-  await ctx.db.execute(sql`INSERT INTO ownership (client_id, line_id, owner_id, since, last_reason)
+export async function generateHistory(ctx: AppContext, h: HistoryShape, log: (line: string) => void) {
+  const ex = ctx.db;
+  const now = h.now.toISOString();
+  await ex.execute(sql`INSERT INTO users (name, email, password_hash, role, hired_at, created_at)
+    SELECT 'Manager ' || g, 'm' || g || '@bench.local', 'x', 'manager', ${new Date(h.now.getTime() - h.hiredDaysAgo * DAY_MS).toISOString()}, ${now}
+    FROM generate_series(1, ${h.managers}::int) g`);
+  await ex.execute(sql`INSERT INTO clients (display_name, created_at, updated_at)
+    SELECT 'Client ' || g, ${now}, ${now} FROM generate_series(1, ${h.clients}::int) g`);
+  await ex.execute(sql`INSERT INTO ownership (client_id, line_id, owner_id, since, last_reason)
     SELECT c.id, l.id,
-           CASE WHEN c.id <= ${o.owned} THEN ${FIRST_MANAGER} + (c.id % ${o.managers}) END,
-           ${o.now.toISOString()}::timestamptz - make_interval(days => (${literal(o.sinceMinDays)} + (c.id::bigint * 7919) % ${literal(o.sinceSpanDays)})::int), 'CLAIMED_FROM_POOL'
+           CASE WHEN c.id <= ${h.owned} THEN ${FIRST_MANAGER} + (c.id % ${h.managers}) END,
+           ${now}::timestamptz - make_interval(days => (${literal(h.sinceMinDays)} + (c.id::bigint * 7919) % ${literal(h.sinceSpanDays)})::int), 'CLAIMED_FROM_POOL'
     FROM clients c CROSS JOIN lines l WHERE l.is_default
     ON CONFLICT (client_id, line_id) DO UPDATE SET owner_id = excluded.owner_id, since = excluded.since`);
-}
-
-/**
- * `count` touches in chunks of `chunk` rows (progress shows, memory stays flat), spread over the
- * `windowDays` before `now`. Row g touches the client `clientOf` (SQL over g) as the author `authorOf`
- * (SQL over g and cid); kind and outcome cycle through eight pairs.
- */
-export async function insertTouches(
-  ctx: AppContext,
-  o: { now: Date; count: number; chunk: number; windowDays: number; clientOf: SQL; authorOf: SQL },
-  log: (line: string) => void,
-) {
-  const now = o.now.toISOString();
-  for (let start = 0; start < o.count; start += o.chunk) {
-    const n = Math.min(o.chunk, o.count - start);
-    await ctx.db.execute(sql`INSERT INTO touches (client_id, author_id, kind, outcome, occurred_at, created_at)
-      SELECT cid, ${o.authorOf},
+  await h.afterOwnership?.();
+  log(`${h.managers} managers, ${fmtNum(h.clients)} clients, ${fmtNum(h.owned)} owned`);
+  for (let start = 0; start < h.touches; start += h.touchChunk) {
+    const n = Math.min(h.touchChunk, h.touches - start);
+    await ex.execute(sql`INSERT INTO touches (client_id, author_id, kind, outcome, occurred_at, created_at)
+      SELECT cid, ${h.touchAuthor},
              (ARRAY['call','call','call','meeting','email','email','proposal','note'])[1 + (g * 13) % 8],
              (ARRAY['reached','not_reached','reached','meeting_held','other','other','proposal_sent','other'])[1 + (g * 13) % 8],
-             ${now}::timestamptz - make_interval(secs => ((g * 104729) % (${literal(o.windowDays)} * 86400))::double precision), ${now}
-      FROM (SELECT g, (${o.clientOf})::int AS cid FROM generate_series(${start + 1}::bigint, ${start + n}::bigint) g) s`);
-    log(`touches ${fmtNum(start + n)} / ${fmtNum(o.count)}`);
+             ${now}::timestamptz - make_interval(secs => ((g * 104729) % (${literal(h.touchWindowDays)} * 86400))::double precision), ${now}
+      FROM (SELECT g, (${h.touchClient})::int AS cid FROM generate_series(${start + 1}::bigint, ${start + n}::bigint) g) s`);
+    log(`touches ${fmtNum(start + n)} / ${fmtNum(h.touches)}`);
   }
-}
-
-/** A won order on 60 % of the owned clients, 5–20 days after the claim. */
-export async function insertWonDeals(ctx: AppContext) {
-  await ctx.db.execute(sql`INSERT INTO deals (client_id, line_id, manager_id, title, stage, amount_kopecks, won_at, created_at, updated_at)
+  await ex.execute(sql`INSERT INTO deals (client_id, line_id, manager_id, title, stage, amount_kopecks, won_at, created_at, updated_at)
     SELECT o.client_id, o.line_id, o.owner_id, 'order', 'won', 10000000 + (o.client_id % 50) * 1000000,
            o.since + make_interval(days => 5 + o.client_id % 15), o.since, o.since
     FROM ownership o WHERE o.owner_id IS NOT NULL AND o.client_id % 10 < 6`);
+  await ex.execute(sql`ANALYZE`);
+  log('deals, analyze');
 }

@@ -17,18 +17,7 @@ import { activePolicy } from '../src/app/policy-store.ts';
 import { loadSnapshot, resolveCandidate, runSimulation } from '../src/app/simulator.ts';
 import { simulate } from '../src/core/simulator/simulate.ts';
 import { rows } from '../src/db/raw.ts';
-import {
-  benchEngine as engine,
-  elapsedLog,
-  FIRST_MANAGER,
-  insertClients,
-  insertManagers,
-  insertOwnership,
-  insertTouches,
-  insertWonDeals,
-  time,
-  withBenchDatabase,
-} from './setup.ts';
+import { benchEngine, elapsedLog, FIRST_MANAGER, generateHistory, time, withBenchDatabase } from './setup.ts';
 import { envInt, fmtNum, formatGrid } from './stats.ts';
 
 const M = envInt('BENCH_SIM_TOUCHES', 1_000_000);
@@ -47,30 +36,30 @@ const log = elapsedLog();
  * the owner; a won deal on 60 % of the owned clients 5–20 days after the claim.
  */
 async function generate(ctx: AppContext) {
-  await insertManagers(ctx, NOW, K, 800);
-  await insertClients(ctx, NOW, N);
-  const owned = Math.floor(N * 0.7);
-  await insertOwnership(ctx, { now: NOW, owned, managers: K, sinceMinDays: 5, sinceSpanDays: 395 });
-  await ctx.db.execute(sql`INSERT INTO ownership_events (client_id, line_id, type, from_manager_id, to_manager_id, actor,
-      reason_code, rule, policy_version, occurred_at, details)
-    SELECT client_id, line_id, 'ClientClaimed', NULL, owner_id, 'user:' || owner_id, 'CLAIMED_FROM_POOL', 'R-CLAIM-1', 1, since, '{}'::jsonb
-    FROM ownership WHERE owner_id IS NOT NULL ORDER BY since, client_id`);
-  log(`${K} managers, ${fmtNum(N)} clients, ${fmtNum(owned)} claimed`);
-  await insertTouches(
+  await generateHistory(
     ctx,
     {
       now: NOW,
-      count: M,
-      chunk: 500_000,
-      windowDays: 365,
-      clientOf: sql`1 + (g * 7) % ${N}`,
-      authorOf: sql`CASE WHEN g % 10 < 7 THEN ${FIRST_MANAGER} + (cid % ${K}) ELSE ${FIRST_MANAGER} + ((g * 31) % ${K})::int END`,
+      managers: K,
+      hiredDaysAgo: 800,
+      clients: N,
+      owned: Math.floor(N * 0.7),
+      sinceMinDays: 5,
+      sinceSpanDays: 395,
+      touches: M,
+      touchChunk: 500_000,
+      touchWindowDays: 365,
+      touchClient: sql`1 + (g * 7) % ${N}`,
+      touchAuthor: sql`CASE WHEN g % 10 < 7 THEN ${FIRST_MANAGER} + (cid % ${K}) ELSE ${FIRST_MANAGER} + ((g * 31) % ${K})::int END`,
+      afterOwnership: async () => {
+        await ctx.db.execute(sql`INSERT INTO ownership_events (client_id, line_id, type, from_manager_id, to_manager_id, actor,
+            reason_code, rule, policy_version, occurred_at, details)
+          SELECT client_id, line_id, 'ClientClaimed', NULL, owner_id, 'user:' || owner_id, 'CLAIMED_FROM_POOL', 'R-CLAIM-1', 1, since, '{}'::jsonb
+          FROM ownership WHERE owner_id IS NOT NULL ORDER BY since, client_id`);
+      },
     },
     log,
   );
-  await insertWonDeals(ctx);
-  await ctx.db.execute(sql`ANALYZE`);
-  log('deals, analyze');
 }
 
 /** Every touch row streamed to JS through a cursor, pages of 20,000 (the loader's own way of reading). */
@@ -91,7 +80,7 @@ async function streamTouches(ctx: AppContext): Promise<number> {
 
 async function main() {
   console.log(
-    `Policy simulator: engine ${engine}, ${fmtNum(M)} touches, ${fmtNum(N)} clients, ${K} managers`,
+    `Policy simulator: engine ${benchEngine}, ${fmtNum(M)} touches, ${fmtNum(N)} clients, ${K} managers`,
   );
   await withBenchDatabase('sim', NOW, async (ctx) => {
     await generate(ctx);
