@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { e2eEnvironment } from './environment.ts';
-import { HEAD, MARIA, PASSWORD, PETR, seed, signIn as apiSignIn } from './seed.ts';
+import { changePolicy, HEAD, MARIA, PASSWORD, PETR, seed, signIn as apiSignIn } from './seed.ts';
 
 /**
  * Browser journeys of «Споры» (C11) and «Передача базы» (C16): a head decides a dispute Мария opened
@@ -11,12 +11,11 @@ let seeded: Awaited<ReturnType<typeof seed>>;
 const e2e = e2eEnvironment('disputes', {
   seed: async ({ server }) => {
     seeded = await seed(server.url);
-    const asHead = await apiSignIn(server.url, HEAD.email, PASSWORD);
-    const active = await asHead('GET', '/api/policy');
-    await asHead('PUT', '/api/policy', {
-      policy: { ...active.policy, disputes: { ...active.policy.disputes, autoResolution: 'head_decides' } },
-      note: 'disputes go to the head',
-    });
+    await changePolicy(
+      server.url,
+      (p) => ({ ...p, disputes: { ...p.disputes, autoResolution: 'head_decides' } }),
+      'disputes go to the head',
+    );
     const asMaria = await apiSignIn(server.url, MARIA.email, PASSWORD);
     await asMaria('POST', '/api/disputes', {
       clientId: seeded.unixId,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { e2eEnvironment } from './environment.ts';
-import { HEAD, MARIA, PASSWORD, PETR, POOL_NAMES, seed, signIn as apiSignIn } from './seed.ts';
+import { changePolicy, HEAD, MARIA, PASSWORD, PETR, POOL_NAMES, seed, signIn as apiSignIn } from './seed.ts';
 
 /**
  * Browser journeys of «Комиссия и дебиторка» (C12, C22), the «Моя база» columns and filters, key
@@ -17,16 +17,16 @@ let openDisputeId: number;
 const e2e = e2eEnvironment('money', {
   seed: async ({ server }) => {
     seeded = await seed(server.url);
+    await changePolicy(
+      server.url,
+      (p) => ({
+        ...p,
+        disputes: { ...p.disputes, autoResolution: 'head_decides' },
+        commission: { ...p.commission, holdBackUnpaid: true },
+      }),
+      'disputes go to the head; commission on unpaid orders held back',
+    );
     const asHead = await apiSignIn(server.url, HEAD.email, PASSWORD);
-    const active = await asHead('GET', '/api/policy');
-    await asHead('PUT', '/api/policy', {
-      policy: {
-        ...active.policy,
-        disputes: { ...active.policy.disputes, autoResolution: 'head_decides' },
-        commission: { ...active.policy.commission, holdBackUnpaid: true },
-      },
-      note: 'disputes go to the head; commission on unpaid orders held back',
-    });
     const asMaria = await apiSignIn(server.url, MARIA.email, PASSWORD);
     const asPetr = await apiSignIn(server.url, PETR.email, PASSWORD);
     const now = Date.now();

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { e2eEnvironment, SHOTS } from './environment.ts';
-import { HEAD, PASSWORD, seed, signIn as apiSignIn } from './seed.ts';
+import { changePolicy, HEAD, seed } from './seed.ts';
 
 /**
  * Issue 8 in the browser: the web UI runs under the CSP (no violation on any screen visited),
@@ -12,9 +12,7 @@ const cspViolations: string[] = [];
 const e2e = e2eEnvironment('security', {
   seed: async ({ server }) => {
     await seed(server.url);
-    const asHead = await apiSignIn(server.url, HEAD.email, PASSWORD);
-    const active = await asHead('GET', '/api/policy');
-    await asHead('PUT', '/api/policy', { policy: active.policy, note: 'аудит в браузере' });
+    await changePolicy(server.url, (p) => p, 'аудит в браузере');
   },
   pageTimeout: 60_000,
 });
