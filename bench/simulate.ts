@@ -11,63 +11,24 @@
  * default postgres://postgres@127.0.0.1:5432/test), BENCH_SIM_TOUCHES (1000000),
  * BENCH_SIM_CLIENTS (touches / 20), BENCH_SIM_MANAGERS (100), BENCH_SIM_REPEAT (3).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
-import { bootstrap } from '../src/app/bootstrap.ts';
 import type { AppContext } from '../src/app/context.ts';
 import { activePolicy } from '../src/app/policy-store.ts';
 import { loadSnapshot, resolveCandidate, runSimulation } from '../src/app/simulator.ts';
-import { setPolicy } from '../src/app/use-cases/policy.ts';
-import { presets } from '../src/core/policy/policy.ts';
 import { simulate } from '../src/core/simulator/simulate.ts';
-import { connect, type Database } from '../src/db/connect.ts';
-import { migrate } from '../src/db/migrate.ts';
 import { rows } from '../src/db/raw.ts';
+import { benchEngine, elapsedLog, FIRST_MANAGER, generateHistory, time, withBenchDatabase } from './setup.ts';
 import { envInt, fmtNum, formatGrid } from './stats.ts';
 
-const engine = process.env.BENCH_ENGINE === 'pglite' ? 'pglite' : 'pg';
 const M = envInt('BENCH_SIM_TOUCHES', 1_000_000);
 const N = envInt('BENCH_SIM_CLIENTS', Math.max(100, Math.round(M / 20)));
 const K = envInt('BENCH_SIM_MANAGERS', 100);
 const REPEAT = envInt('BENCH_SIM_REPEAT', 3);
-const adminUrl = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const NOW = new Date('2026-11-01T02:00:00Z');
 const DAY = 86_400_000;
 const FROM = new Date(NOW.getTime() - 365 * DAY);
 
-const t0 = performance.now();
-const log = (s: string) =>
-  console.log(`[${((performance.now() - t0) / 1000).toFixed(1).padStart(7)} s] ${s}`);
-
-async function open(): Promise<{ database: Database; drop: () => Promise<void> }> {
-  if (engine === 'pglite') {
-    const dir = mkdtempSync(join(tmpdir(), 'fairbase-bench-sim-'));
-    const database = await connect({ dataDir: dir });
-    return { database, drop: async () => rmSync(dir, { recursive: true, force: true }) };
-  }
-  const name = `fairbase_bench_sim_${process.pid}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const u = new URL(adminUrl);
-  u.pathname = `/${name}`;
-  const database = await connect({ databaseUrl: u.toString(), poolSize: 4 });
-  return {
-    database,
-    drop: async () => {
-      const a = new pg.Client({ connectionString: adminUrl });
-      await a.connect();
-      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await a.end();
-    },
-  };
-}
+const log = elapsedLog();
 
 /**
  * Set-based generation: K managers own ~70 % of the clients, claimed over the 13 months before NOW
@@ -75,49 +36,30 @@ async function open(): Promise<{ database: Database; drop: () => Promise<void> }
  * the owner; a won deal on 60 % of the owned clients 5–20 days after the claim.
  */
 async function generate(ctx: AppContext) {
-  const ex = ctx.db;
-  const now = NOW.toISOString();
-  await ex.execute(sql`INSERT INTO users (name, email, password_hash, role, hired_at, created_at)
-    SELECT 'Manager ' || g, 'm' || g || '@bench.local', 'x', 'manager', ${new Date(NOW.getTime() - 800 * DAY).toISOString()}, ${now}
-    FROM generate_series(1, ${K}::int) g`);
-  await ex.execute(sql`INSERT INTO clients (display_name, created_at, updated_at)
-    SELECT 'Client ' || g, ${now}, ${now} FROM generate_series(1, ${N}::int) g`);
-  const owned = Math.floor(N * 0.7);
-  const minUser = sql`(SELECT min(id) FROM users WHERE role = 'manager')`;
-  await ex.execute(sql`INSERT INTO ownership (client_id, line_id, owner_id, since, last_reason)
-    SELECT c.id, l.id,
-           CASE WHEN c.id <= ${owned} THEN ${minUser} + (c.id % ${K}) END,
-           ${now}::timestamptz - make_interval(days => (5 + (c.id::bigint * 7919) % 395)::int), 'CLAIMED_FROM_POOL'
-    FROM clients c CROSS JOIN lines l WHERE l.is_default
-    ON CONFLICT (client_id, line_id) DO UPDATE SET owner_id = excluded.owner_id, since = excluded.since`);
-  await ex.execute(sql`INSERT INTO ownership_events (client_id, line_id, type, from_manager_id, to_manager_id, actor,
-      reason_code, rule, policy_version, occurred_at, details)
-    SELECT client_id, line_id, 'ClientClaimed', NULL, owner_id, 'user:' || owner_id, 'CLAIMED_FROM_POOL', 'R-CLAIM-1', 1, since, '{}'::jsonb
-    FROM ownership WHERE owner_id IS NOT NULL ORDER BY since, client_id`);
-  log(`${K} managers, ${fmtNum(N)} clients, ${fmtNum(owned)} claimed`);
-  const chunk = 500_000;
-  for (let start = 0; start < M; start += chunk) {
-    const n = Math.min(chunk, M - start);
-    await ex.execute(sql`INSERT INTO touches (client_id, author_id, kind, outcome, occurred_at, created_at)
-      SELECT cid, CASE WHEN g % 10 < 7 THEN ${minUser} + (cid % ${K}) ELSE ${minUser} + ((g * 31) % ${K})::int END,
-             (ARRAY['call','call','call','meeting','email','email','proposal','note'])[1 + (g * 13) % 8],
-             (ARRAY['reached','not_reached','reached','meeting_held','other','other','proposal_sent','other'])[1 + (g * 13) % 8],
-             ${now}::timestamptz - make_interval(secs => ((g * 104729) % (365 * 86400))::double precision), ${now}
-      FROM (SELECT g, (1 + (g * 7) % ${N})::int AS cid FROM generate_series(${start + 1}::bigint, ${start + n}::bigint) g) s`);
-    log(`touches ${fmtNum(start + n)} / ${fmtNum(M)}`);
-  }
-  await ex.execute(sql`INSERT INTO deals (client_id, line_id, manager_id, title, stage, amount_kopecks, won_at, created_at, updated_at)
-    SELECT o.client_id, o.line_id, o.owner_id, 'order', 'won', 10000000 + (o.client_id % 50) * 1000000,
-           o.since + make_interval(days => 5 + o.client_id % 15), o.since, o.since
-    FROM ownership o WHERE o.owner_id IS NOT NULL AND o.client_id % 10 < 6`);
-  await ex.execute(sql`ANALYZE`);
-  log('deals, analyze');
-}
-
-async function time<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
-  const s = performance.now();
-  const value = await fn();
-  return { ms: performance.now() - s, value };
+  await generateHistory(
+    ctx,
+    {
+      now: NOW,
+      managers: K,
+      hiredDaysAgo: 800,
+      clients: N,
+      owned: Math.floor(N * 0.7),
+      sinceMinDays: 5,
+      sinceSpanDays: 395,
+      touches: M,
+      touchChunk: 500_000,
+      touchWindowDays: 365,
+      touchClient: sql`1 + (g * 7) % ${N}`,
+      touchAuthor: sql`CASE WHEN g % 10 < 7 THEN ${FIRST_MANAGER} + (cid % ${K}) ELSE ${FIRST_MANAGER} + ((g * 31) % ${K})::int END`,
+      afterOwnership: async () => {
+        await ctx.db.execute(sql`INSERT INTO ownership_events (client_id, line_id, type, from_manager_id, to_manager_id, actor,
+            reason_code, rule, policy_version, occurred_at, details)
+          SELECT client_id, line_id, 'ClientClaimed', NULL, owner_id, 'user:' || owner_id, 'CLAIMED_FROM_POOL', 'R-CLAIM-1', 1, since, '{}'::jsonb
+          FROM ownership WHERE owner_id IS NOT NULL ORDER BY since, client_id`);
+      },
+    },
+    log,
+  );
 }
 
 /** Every touch row streamed to JS through a cursor, pages of 20,000 (the loader's own way of reading). */
@@ -138,15 +80,9 @@ async function streamTouches(ctx: AppContext): Promise<number> {
 
 async function main() {
   console.log(
-    `Policy simulator: engine ${engine}, ${fmtNum(M)} touches, ${fmtNum(N)} clients, ${K} managers`,
+    `Policy simulator: engine ${benchEngine}, ${fmtNum(M)} touches, ${fmtNum(N)} clients, ${K} managers`,
   );
-  const { database, drop } = await open();
-  try {
-    await migrate(database);
-    const ctx: AppContext = { db: database.db, dbKind: database.kind, clock: () => new Date(NOW) };
-    await bootstrap(ctx, { createAdmin: false });
-    const set = await setPolicy(ctx, presets.balanced, null, 'bench: balanced');
-    if (!set.ok) throw new Error(set.code);
+  await withBenchDatabase('sim', NOW, async (ctx) => {
     await generate(ctx);
 
     const best = (xs: number[]) => Math.min(...xs);
@@ -245,10 +181,7 @@ async function main() {
         ],
       ),
     );
-  } finally {
-    await database.close();
-    await drop();
-  }
+  });
 }
 
 main().then(

@@ -1,68 +1,28 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// @ts-expect-error: a plain .mjs helper without types
-import { buildWeb } from '../../bin/build-web.mjs';
 import { runCliProcess, startServerProcess } from '../support/processes.ts';
-import { launchChromium } from './browser.ts';
-import { ADMIN, HEAD, MARIA, PASSWORD, PETR, seed } from './seed.ts';
+import { e2eEnvironment } from './environment.ts';
+import { ADMIN, HEAD, MARIA, PETR, seed } from './seed.ts';
 import { seedActivity } from './seed-activity.ts';
 
 /**
  * Browser journeys of touches, the dashboard, notifications, plans and the head's sweep.
  * Screenshots (Russian UI) go to docs/screenshots/; timings are printed at the end.
  */
-const SHOTS = 'docs/screenshots';
-let server: Awaited<ReturnType<typeof startServerProcess>>;
-let browser: Browser;
-let dataDir: string;
 let seeded: Awaited<ReturnType<typeof seed>>;
-const contexts: BrowserContext[] = [];
-const timings: string[] = [];
-
-beforeAll(async () => {
-  await buildWeb({ quiet: true });
-  dataDir = mkdtempSync(join(tmpdir(), 'fairbase-e2e-activity-'));
-  server = await startServerProcess({
-    FAIRBASE_DATA_DIR: dataDir,
-    FAIRBASE_ADMIN_EMAIL: ADMIN.email,
-    FAIRBASE_ADMIN_PASSWORD: ADMIN.password,
-    DATABASE_URL: '',
-  });
-  const t0 = Date.now();
-  seeded = await seed(server.url);
-  await seedActivity(server.url, seeded, 26);
-  timings.push(`seeding (29 managers, touches, deals) through the API: ${Date.now() - t0} ms`);
-  browser = await launchChromium();
-  mkdirSync(SHOTS, { recursive: true });
-}, 400_000);
-
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
-  await server?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  console.log(`\nActivity browser timings:\n  ${timings.join('\n  ')}`);
+const e2e = e2eEnvironment('activity', {
+  seed: async ({ server, timings }) => {
+    const t0 = Date.now();
+    seeded = await seed(server.url);
+    await seedActivity(server.url, seeded, 26);
+    timings.push(`seeding (29 managers, touches, deals) through the API: ${Date.now() - t0} ms`);
+  },
+  timings: 'Activity browser timings',
 });
-
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'ru-RU' });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  return page;
-}
-
-async function signIn(page: Page, email: string) {
-  await page.goto(server.url);
-  await page.getByLabel('Электронная почта').fill(email);
-  await page.getByLabel('Пароль').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Войти' }).click();
-}
-
-const shot = (page: Page, name: string) => page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+const { newPage, signIn, shot, timings } = e2e;
 
 /** A chart is drawn: ECharts finished rendering into its SVG; returns what it drew. */
 async function chartDrawn(page: Page, name: string) {
@@ -80,7 +40,7 @@ describe('activity in the browser', () => {
     const page = await newPage();
     await signIn(page, PETR.email);
     await page.getByRole('link', { name: 'Моя база' }).first().waitFor();
-    await page.goto(`${server.url}/clients/${seeded.unixId}`);
+    await page.goto(`${e2e.server.url}/clients/${seeded.unixId}`);
     await page.getByRole('heading', { name: 'Юникс' }).waitFor();
     // lastContact: the seeded touches make it known who spoke to them last.
     await page
@@ -114,7 +74,7 @@ describe('activity in the browser', () => {
     const maria = await newPage();
     await signIn(maria, MARIA.email);
     await maria.getByRole('link', { name: 'Моя база' }).first().waitFor();
-    await maria.goto(`${server.url}/clients/${seeded.unixId}`);
+    await maria.goto(`${e2e.server.url}/clients/${seeded.unixId}`);
     const form = maria.getByRole('region', { name: 'Записать касание' });
     await form.getByLabel('Текст').fill('Звонила по рекомендации');
     await form.getByRole('button', { name: 'Записать' }).click();

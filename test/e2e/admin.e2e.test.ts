@@ -1,67 +1,24 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// @ts-expect-error: a plain .mjs helper without types
-import { buildWeb } from '../../bin/build-web.mjs';
-import { startServerProcess } from '../support/processes.ts';
-import { launchChromium } from './browser.ts';
-import { ADMIN, HEAD, MARIA, PASSWORD, seed } from './seed.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { e2eEnvironment, SHOTS } from './environment.ts';
+import { ADMIN, HEAD, MARIA, seed } from './seed.ts';
 
 /**
  * Admin screens in the browser: an admin ends a manager's sessions from «Пользователи» (her other
  * browser is signed out), and a head creates a full and a telephony API token on «API-токены» — the
  * secret shown once works as `Authorization: Bearer …` on the normal API only for the full one.
  */
-const SHOTS = 'docs/screenshots';
-let server: Awaited<ReturnType<typeof startServerProcess>>;
-let browser: Browser;
-let dataDir: string;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  await buildWeb({ quiet: true });
-  dataDir = mkdtempSync(join(tmpdir(), 'fairbase-e2e-admin-'));
-  server = await startServerProcess({
-    FAIRBASE_DATA_DIR: dataDir,
-    FAIRBASE_ADMIN_EMAIL: ADMIN.email,
-    FAIRBASE_ADMIN_PASSWORD: ADMIN.password,
-    DATABASE_URL: '',
-  });
-  await seed(server.url);
-  browser = await launchChromium();
-  mkdirSync(SHOTS, { recursive: true });
-}, 900_000);
-
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
-  await server?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+const e2e = e2eEnvironment('admin', {
+  seed: async ({ server }) => void (await seed(server.url)),
+  pageTimeout: 60_000,
 });
-
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'ru-RU' });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(60_000);
-  return page;
-}
-
-async function signIn(page: Page, email: string, password = PASSWORD) {
-  await page.goto(server.url);
-  await page.getByLabel('Электронная почта').fill(email);
-  await page.getByLabel('Пароль').fill(password);
-  await page.getByRole('button', { name: 'Войти' }).click();
-  await page.getByRole('button', { name: 'Войти' }).waitFor({ state: 'detached' });
-}
+const { newPage, signIn } = e2e;
 
 /** The status of GET /api/me with this browser's session cookie. */
 const meStatus = (page: Page) => page.evaluate(() => fetch('/api/me').then((r) => r.status));
 
 const withBearer = (token: string, path: string) =>
-  fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status);
+  fetch(`${e2e.server.url}${path}`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status);
 
 describe('admin screens in the browser', () => {
   it('«Завершить сеансы»: an admin signs a manager out of her other browser', async () => {
@@ -71,7 +28,7 @@ describe('admin screens in the browser', () => {
 
     const admin = await newPage();
     await signIn(admin, ADMIN.email, ADMIN.password);
-    await admin.goto(`${server.url}/users`);
+    await admin.goto(`${e2e.server.url}/users`);
     await admin.getByRole('button', { name: `Завершить сеансы: ${MARIA.name}` }).click();
     const confirm = admin.getByRole('tooltip');
     await confirm.getByText(`Завершить все сеансы пользователя ${MARIA.name}?`).waitFor();
@@ -90,7 +47,7 @@ describe('admin screens in the browser', () => {
   it('«API-токены»: a full token works on the whole API, a telephony one only for the PBX', async () => {
     const head = await newPage();
     await signIn(head, HEAD.email);
-    await head.goto(`${server.url}/tokens`);
+    await head.goto(`${e2e.server.url}/tokens`);
     await head.getByRole('heading', { name: 'API-токены' }).waitFor();
     await head.getByText('Только поиск звонящего по номеру').waitFor();
 

@@ -1,76 +1,30 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// @ts-expect-error: a plain .mjs helper without types
-import { buildWeb } from '../../bin/build-web.mjs';
-import { startServerProcess } from '../support/processes.ts';
-import { launchChromium } from './browser.ts';
-import { ADMIN, HEAD, MARIA, PASSWORD, PETR, seed, signIn as apiSignIn } from './seed.ts';
+import { describe, expect, it } from 'vitest';
+import { e2eEnvironment } from './environment.ts';
+import { changePolicy, HEAD, MARIA, PASSWORD, PETR, seed, signIn as apiSignIn } from './seed.ts';
 
 /**
  * Browser journeys of «Споры» (C11) and «Передача базы» (C16): a head decides a dispute Мария opened
  * over Petr's Юникс, Мария sees it resolved and the client in her base; a head hands Мария's base
  * over to Пётр while she is on leave. Screenshots go to docs/screenshots/.
  */
-const SHOTS = 'docs/screenshots';
-let server: Awaited<ReturnType<typeof startServerProcess>>;
-let browser: Browser;
-let dataDir: string;
 let seeded: Awaited<ReturnType<typeof seed>>;
-const contexts: BrowserContext[] = [];
-const timings: string[] = [];
-
-beforeAll(async () => {
-  await buildWeb({ quiet: true });
-  dataDir = mkdtempSync(join(tmpdir(), 'fairbase-e2e-disputes-'));
-  server = await startServerProcess({
-    FAIRBASE_DATA_DIR: dataDir,
-    FAIRBASE_ADMIN_EMAIL: ADMIN.email,
-    FAIRBASE_ADMIN_PASSWORD: ADMIN.password,
-    DATABASE_URL: '',
-  });
-  seeded = await seed(server.url);
-  const asHead = await apiSignIn(server.url, HEAD.email, PASSWORD);
-  const active = await asHead('GET', '/api/policy');
-  await asHead('PUT', '/api/policy', {
-    policy: { ...active.policy, disputes: { ...active.policy.disputes, autoResolution: 'head_decides' } },
-    note: 'disputes go to the head',
-  });
-  const asMaria = await apiSignIn(server.url, MARIA.email, PASSWORD);
-  await asMaria('POST', '/api/disputes', {
-    clientId: seeded.unixId,
-    reason: 'Я вела переговоры с директором Юникса',
-  });
-  browser = await launchChromium();
-  mkdirSync(SHOTS, { recursive: true });
-}, 400_000);
-
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
-  await server?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  console.log(`\nDisputes browser timings:\n  ${timings.join('\n  ')}`);
+const e2e = e2eEnvironment('disputes', {
+  seed: async ({ server }) => {
+    seeded = await seed(server.url);
+    await changePolicy(
+      server.url,
+      (p) => ({ ...p, disputes: { ...p.disputes, autoResolution: 'head_decides' } }),
+      'disputes go to the head',
+    );
+    const asMaria = await apiSignIn(server.url, MARIA.email, PASSWORD);
+    await asMaria('POST', '/api/disputes', {
+      clientId: seeded.unixId,
+      reason: 'Я вела переговоры с директором Юникса',
+    });
+  },
+  timings: 'Disputes browser timings',
 });
-
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'ru-RU' });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  return page;
-}
-
-async function signIn(page: Page, email: string) {
-  await page.goto(server.url);
-  await page.getByLabel('Электронная почта').fill(email);
-  await page.getByLabel('Пароль').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Войти' }).click();
-}
-
-const shot = (page: Page, name: string) => page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+const { newPage, signIn, shot, timings } = e2e;
 
 describe('disputes and handover in the browser', () => {
   it('a head decides «передать» on the evidence; the claimant sees it resolved and the client in her base', async () => {
@@ -111,7 +65,7 @@ describe('disputes and handover in the browser', () => {
     const petr = await newPage();
     await signIn(petr, PETR.email);
     await petr.getByRole('link', { name: 'Споры' }).waitFor();
-    await petr.goto(`${server.url}/clients/${seeded.pool[6]}`);
+    await petr.goto(`${e2e.server.url}/clients/${seeded.pool[6]}`);
     await petr.getByRole('button', { name: 'Спорить за клиента' }).click();
     const dialog = petr.getByRole('dialog', { name: 'Спор за клиента' });
     await dialog.getByLabel('Причина').fill('Клиент пришёл по моей рекомендации');

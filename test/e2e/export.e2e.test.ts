@@ -1,65 +1,24 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import Papa from 'papaparse';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// @ts-expect-error: a plain .mjs helper without types
-import { buildWeb } from '../../bin/build-web.mjs';
-import { startServerProcess } from '../support/processes.ts';
-import { launchChromium } from './browser.ts';
-import { ADMIN, MARIA, PASSWORD, POOL_NAMES, seed } from './seed.ts';
+import { describe, expect, it } from 'vitest';
+import { e2eEnvironment } from './environment.ts';
+import { MARIA, POOL_NAMES, seed } from './seed.ts';
 
 /**
  * «Экспорт» (C20) in the browser: Мария downloads her base as CSV (the playwright download event) and
  * the file holds her clients — and nobody else's. A screenshot goes to docs/screenshots/.
  */
-const SHOTS = 'docs/screenshots';
-let server: Awaited<ReturnType<typeof startServerProcess>>;
-let browser: Browser;
-let dataDir: string;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  await buildWeb({ quiet: true });
-  dataDir = mkdtempSync(join(tmpdir(), 'fairbase-e2e-export-'));
-  server = await startServerProcess({
-    FAIRBASE_DATA_DIR: dataDir,
-    FAIRBASE_ADMIN_EMAIL: ADMIN.email,
-    FAIRBASE_ADMIN_PASSWORD: ADMIN.password,
-    DATABASE_URL: '',
-  });
-  await seed(server.url);
-  browser = await launchChromium();
-  mkdirSync(SHOTS, { recursive: true });
-}, 400_000);
-
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
-  await server?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+const e2e = e2eEnvironment('export', {
+  seed: async ({ server }) => {
+    await seed(server.url);
+  },
 });
-
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({
-    viewport: { width: 1400, height: 900 },
-    locale: 'ru-RU',
-    acceptDownloads: true,
-  });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  return page;
-}
+const { newPage, signIn, shot } = e2e;
 
 describe('export in the browser', () => {
   it('a manager downloads her base as CSV and the file has her clients', async () => {
     const page = await newPage();
-    await page.goto(server.url);
-    await page.getByLabel('Электронная почта').fill(MARIA.email);
-    await page.getByLabel('Пароль').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Войти' }).click();
+    await signIn(page, MARIA.email);
     await page.getByRole('link', { name: 'Экспорт' }).click();
     await page.getByRole('heading', { name: 'Экспорт' }).waitFor();
     // A manager is not offered the ledger, nor another manager.
@@ -83,5 +42,3 @@ describe('export in the browser', () => {
     expect(rows.every((r) => r[3] === MARIA.name)).toBe(true);
   }, 120_000);
 });
-
-const shot = (page: Page, name: string) => page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });

@@ -1,88 +1,48 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import Papa from 'papaparse';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// @ts-expect-error: a plain .mjs helper without types
-import { buildWeb } from '../../bin/build-web.mjs';
-import { startServerProcess } from '../support/processes.ts';
-import { launchChromium } from './browser.ts';
-import { ADMIN, HEAD, PASSWORD, signIn } from './seed.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { e2eEnvironment } from './environment.ts';
+import { ADMIN, HEAD, PASSWORD, signIn as apiSignIn } from './seed.ts';
 
 /**
  * «Импорт» (C20) in the browser: a head uploads the amoCRM sample, sees the preset's mapping, the duplicate
  * decisions and the row problems, confirms the one «maybe», applies, downloads the report, and finds the new
  * clients through «Кто владелец?». Then the same wizard in English shows no raw i18n keys.
  */
-const SHOTS = 'docs/screenshots';
 const SAMPLE = 'test/fixtures/import/amocrm-companies-contacts.csv';
 const INN = JSON.parse(readFileSync('test/fixtures/import/amocrm-inn.json', 'utf8')) as Record<
   string,
   string
 >;
-let server: Awaited<ReturnType<typeof startServerProcess>>;
-let browser: Browser;
-let dataDir: string;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  await buildWeb({ quiet: true });
-  dataDir = mkdtempSync(join(tmpdir(), 'fairbase-e2e-import-'));
-  server = await startServerProcess({
-    FAIRBASE_DATA_DIR: dataDir,
-    FAIRBASE_ADMIN_EMAIL: ADMIN.email,
-    FAIRBASE_ADMIN_PASSWORD: ADMIN.password,
-    DATABASE_URL: '',
-  });
-  const admin = await signIn(server.url, ADMIN.email, ADMIN.password);
-  const hiredAt = '2024-01-10';
-  await admin('POST', '/api/users', { ...HEAD, password: PASSWORD, role: 'head', hiredAt });
-  // The managers the file's «Ответственный» column names (by name or by e-mail).
-  for (const [name, email] of [
-    ['Анна Смирнова', 'anna.smirnova@fairbase.test'],
-    ['Борис Котов', 'boris.kotov@fairbase.test'],
-    ['Вера Лебедева', 'vera.lebedeva@fairbase.test'],
-  ])
-    await admin('POST', '/api/users', { name, email, password: PASSWORD, role: 'manager', hiredAt });
-  const head = await signIn(server.url, HEAD.email, PASSWORD);
-  // Already in the base: «Вектор Плюс» by its ИНН (linked), and a namesake of «ООО «Сибирские окна»» (maybe).
-  await head('POST', '/api/clients', {
-    displayName: 'Вектор Плюс',
-    legalEntities: [{ name: 'ООО «Вектор Плюс»', inn: INN.vektor }],
-  });
-  await head('POST', '/api/clients', {
-    displayName: 'Сибирские окна',
-    addresses: [{ kind: 'hq', address: 'ул. Ленина, 1', city: 'Новосибирск' }],
-  });
-  browser = await launchChromium();
-  mkdirSync(SHOTS, { recursive: true });
-}, 400_000);
-
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
-  await server?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+const e2e = e2eEnvironment('import', {
+  seed: async ({ server }) => {
+    const admin = await apiSignIn(server.url, ADMIN.email, ADMIN.password);
+    const hiredAt = '2024-01-10';
+    await admin('POST', '/api/users', { ...HEAD, password: PASSWORD, role: 'head', hiredAt });
+    // The managers the file's «Ответственный» column names (by name or by e-mail).
+    for (const [name, email] of [
+      ['Анна Смирнова', 'anna.smirnova@fairbase.test'],
+      ['Борис Котов', 'boris.kotov@fairbase.test'],
+      ['Вера Лебедева', 'vera.lebedeva@fairbase.test'],
+    ])
+      await admin('POST', '/api/users', { name, email, password: PASSWORD, role: 'manager', hiredAt });
+    const head = await apiSignIn(server.url, HEAD.email, PASSWORD);
+    // Already in the base: «Вектор Плюс» by its ИНН (linked), and a namesake of «ООО «Сибирские окна»» (maybe).
+    await head('POST', '/api/clients', {
+      displayName: 'Вектор Плюс',
+      legalEntities: [{ name: 'ООО «Вектор Плюс»', inn: INN.vektor }],
+    });
+    await head('POST', '/api/clients', {
+      displayName: 'Сибирские окна',
+      addresses: [{ kind: 'hq', address: 'ул. Ленина, 1', city: 'Новосибирск' }],
+    });
+  },
 });
-
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({
-    viewport: { width: 1400, height: 900 },
-    locale: 'ru-RU',
-    acceptDownloads: true,
-  });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  return page;
-}
+const { newPage, signIn, shot } = e2e;
 
 async function openImport(page: Page) {
-  await page.goto(server.url);
-  await page.getByLabel('Электронная почта').fill(HEAD.email);
-  await page.getByLabel('Пароль').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Войти' }).click();
+  await signIn(page, HEAD.email);
   await page.getByRole('link', { name: 'Импорт' }).click();
   await page.getByRole('heading', { name: 'Импорт клиентов' }).waitFor();
 }
@@ -219,5 +179,3 @@ describe('import in the browser', () => {
     await shot(page, 'import-en');
   }, 120_000);
 });
-
-const shot = (page: Page, name: string) => page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });

@@ -1,79 +1,34 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// @ts-expect-error: a plain .mjs helper without types
-import { buildWeb } from '../../bin/build-web.mjs';
-import { startServerProcess } from '../support/processes.ts';
-import { launchChromium } from './browser.ts';
+import { describe, expect, it } from 'vitest';
 import { bulkPool } from './bulk-pool.ts';
+import { e2eEnvironment } from './environment.ts';
 import { ADMIN, HEAD, MARIA, PASSWORD, PETR, seed } from './seed.ts';
 
-const SHOTS = 'docs/screenshots';
 /** The pool the journeys work in: this many plain clients plus the seeded ones (E2E_POOL_CLIENTS=0 to skip). */
 const BULK = Number(process.env.E2E_POOL_CLIENTS ?? 100_000);
-let server: Awaited<ReturnType<typeof startServerProcess>>;
-let browser: Browser;
-let dataDir: string;
 let seeded: Awaited<ReturnType<typeof seed>>;
-const contexts: BrowserContext[] = [];
-const timings: string[] = [];
-
-beforeAll(async () => {
-  const t0 = Date.now();
-  await buildWeb({ quiet: true });
-  timings.push(`web build check: ${Date.now() - t0} ms`);
-  dataDir = mkdtempSync(join(tmpdir(), 'fairbase-e2e-'));
-  const env = {
-    FAIRBASE_DATA_DIR: dataDir,
-    FAIRBASE_ADMIN_EMAIL: ADMIN.email,
-    FAIRBASE_ADMIN_PASSWORD: ADMIN.password,
-    DATABASE_URL: '',
-  };
-  server = await startServerProcess(env);
-  seeded = await seed(server.url);
-  if (BULK > 0) {
-    // The folder belongs to one process at a time: stop, add the large pool, start again.
-    await server.stop();
-    const t1 = Date.now();
-    await bulkPool(dataDir, BULK);
-    timings.push(`${BULK.toLocaleString('en')} pool clients added to the data folder: ${Date.now() - t1} ms`);
-    server = await startServerProcess(env);
-  }
-  browser = await launchChromium();
-  mkdirSync(SHOTS, { recursive: true });
+const e2e = e2eEnvironment('journeys', {
+  seed: async ({ server, dataDir, offline, timings }) => {
+    seeded = await seed(server.url);
+    if (BULK > 0) {
+      // The folder belongs to one process at a time: stop, add the large pool, start again.
+      await offline(async () => {
+        const t1 = Date.now();
+        await bulkPool(dataDir, BULK);
+        timings.push(
+          `${BULK.toLocaleString('en')} pool clients added to the data folder: ${Date.now() - t1} ms`,
+        );
+      });
+    }
+  },
+  pageTimeout: 30_000, // a loaded shared CI box: 100,000 pool clients and slow first paints
+  timings: 'Browser timings',
 });
-
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
-  await server?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  console.log(`\nBrowser timings:\n  ${timings.join('\n  ')}`);
-});
-
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'ru-RU' });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(30_000); // a loaded shared CI box: 100,000 pool clients and slow first paints
-  return page;
-}
-
-async function signIn(page: Page, email: string, password = PASSWORD) {
-  await page.goto(server.url);
-  await page.getByLabel('Электронная почта').fill(email);
-  await page.getByLabel('Пароль').fill(password);
-  await page.getByRole('button', { name: 'Войти' }).click();
-}
-
-const shot = (page: Page, name: string) => page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+const { newPage, signIn, shot, timings } = e2e;
 
 describe('a manager’s day in the browser', () => {
   it('signs in, claims from the pool, hits the cap and swaps, sees the timeline', async () => {
     const page = await newPage();
-    await page.goto(server.url);
+    await page.goto(e2e.server.url);
     const nav = await page.evaluate(() => {
       const n = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
       return { dcl: Math.round(n.domContentLoadedEventEnd), load: Math.round(n.loadEventEnd) };
@@ -147,7 +102,7 @@ describe('a manager’s day in the browser', () => {
     expect(await timeline.innerText()).toContain(`кому: ${MARIA.name}`);
 
     // The client Мария gave back shows why it returned to the pool.
-    await page.goto(`${server.url}/clients/${seeded.pool[6]}`);
+    await page.goto(`${e2e.server.url}/clients/${seeded.pool[6]}`);
     await page
       .getByRole('region', { name: 'Касания и события' })
       .getByText('Возвращён в копилку при обмене')
@@ -164,7 +119,7 @@ describe('a manager’s day in the browser', () => {
     await release.getByRole('button', { name: 'Вернуть' }).click();
     await page.getByText('Возвращено в копилку: 1').waitFor();
     await expect.poll(() => meter.getAttribute('aria-valuetext')).toBe('2 / 3');
-    await page.goto(`${server.url}/clients/${seeded.pool[0]}`);
+    await page.goto(`${e2e.server.url}/clients/${seeded.pool[0]}`);
     const history = page.getByRole('region', { name: 'Касания и события' });
     await history.getByText('Возвращён в копилку владельцем').waitFor();
     expect(await history.innerText()).toContain('не наш профиль');

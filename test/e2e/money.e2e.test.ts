@@ -1,13 +1,6 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// @ts-expect-error: a plain .mjs helper without types
-import { buildWeb } from '../../bin/build-web.mjs';
-import { startServerProcess } from '../support/processes.ts';
-import { launchChromium } from './browser.ts';
-import { ADMIN, HEAD, MARIA, PASSWORD, PETR, POOL_NAMES, seed, signIn as apiSignIn } from './seed.ts';
+import { describe, expect, it } from 'vitest';
+import { e2eEnvironment } from './environment.ts';
+import { changePolicy, HEAD, MARIA, PASSWORD, PETR, POOL_NAMES, seed, signIn as apiSignIn } from './seed.ts';
 
 /**
  * Browser journeys of «Комиссия и дебиторка» (C12, C22), the «Моя база» columns and filters, key
@@ -18,107 +11,65 @@ import { ADMIN, HEAD, MARIA, PASSWORD, PETR, POOL_NAMES, seed, signIn as apiSign
  * due 45 days ago, unpaid (31–60 bucket). Мария holds «Бассейн Драйв» (no touches) and «Школа
  * танцев Ритм» (a call with a next step); Пётр asks for the latter in a dispute.
  */
-const SHOTS = 'docs/screenshots';
 const DAY = 86_400_000;
-let server: Awaited<ReturnType<typeof startServerProcess>>;
-let browser: Browser;
-let dataDir: string;
 let seeded: Awaited<ReturnType<typeof seed>>;
 let openDisputeId: number;
-const contexts: BrowserContext[] = [];
-const timings: string[] = [];
-
-beforeAll(async () => {
-  await buildWeb({ quiet: true });
-  dataDir = mkdtempSync(join(tmpdir(), 'fairbase-e2e-money-'));
-  server = await startServerProcess({
-    FAIRBASE_DATA_DIR: dataDir,
-    FAIRBASE_ADMIN_EMAIL: ADMIN.email,
-    FAIRBASE_ADMIN_PASSWORD: ADMIN.password,
-    DATABASE_URL: '',
-  });
-  seeded = await seed(server.url);
-  const asHead = await apiSignIn(server.url, HEAD.email, PASSWORD);
-  const active = await asHead('GET', '/api/policy');
-  await asHead('PUT', '/api/policy', {
-    policy: {
-      ...active.policy,
-      disputes: { ...active.policy.disputes, autoResolution: 'head_decides' },
-      commission: { ...active.policy.commission, holdBackUnpaid: true },
-    },
-    note: 'disputes go to the head; commission on unpaid orders held back',
-  });
-  const asMaria = await apiSignIn(server.url, MARIA.email, PASSWORD);
-  const asPetr = await apiSignIn(server.url, PETR.email, PASSWORD);
-  const now = Date.now();
-  await asPetr('POST', `/api/clients/${seeded.unixId}/touches`, { kind: 'email', body: 'маркетологу' });
-  await asMaria('POST', `/api/clients/${seeded.unixId}/touches`, {
-    kind: 'meeting',
-    direction: 'inbound',
-    outcome: 'meeting_held',
-  });
-  await asMaria('POST', `/api/clients/${seeded.unixId}/deals`, {
-    title: 'Эфир на декабрь',
-    amountKopecks: 100_000_000,
-    stage: 'won',
-  });
-  const open = await asHead('GET', '/api/disputes?status=open');
-  const wonDispute = open.items.find((d: any) => d.clientId === seeded.unixId);
-  await asHead('POST', `/api/disputes/${wonDispute.id}/decide`, {
-    resolution: 'split',
-    ownerBps: 3_000,
-    comment: 'Пётр привёл клиента, Мария закрыла',
-  });
-  // Пётр's overdue order (31–60 days).
-  await asPetr('POST', `/api/clients/${seeded.pool[2]}/claim`);
-  await asPetr('POST', `/api/clients/${seeded.pool[2]}/deals`, {
-    title: 'Каталог',
-    amountKopecks: 25_000_000,
-    stage: 'won',
-    wonAt: new Date(now - 50 * DAY).toISOString(),
-    dueAt: new Date(now - 45 * DAY).toISOString(),
-  });
-  await asMaria('POST', `/api/clients/${seeded.pool[7]}/touches`, {
-    kind: 'call',
-    outcome: 'reached',
-    nextStep: 'Отправить КП на абонементы',
-    nextStepAt: new Date(now + 3 * DAY).toISOString(),
-  });
-  openDisputeId = (
-    await asPetr('POST', '/api/disputes', { clientId: seeded.pool[7], reason: 'Я знаю их директора' })
-  ).id;
-  browser = await launchChromium();
-  mkdirSync(SHOTS, { recursive: true });
-}, 400_000);
-
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
-  await server?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  console.log(`\nMoney browser timings:\n  ${timings.join('\n  ')}`);
+const e2e = e2eEnvironment('money', {
+  seed: async ({ server }) => {
+    seeded = await seed(server.url);
+    await changePolicy(
+      server.url,
+      (p) => ({
+        ...p,
+        disputes: { ...p.disputes, autoResolution: 'head_decides' },
+        commission: { ...p.commission, holdBackUnpaid: true },
+      }),
+      'disputes go to the head; commission on unpaid orders held back',
+    );
+    const asHead = await apiSignIn(server.url, HEAD.email, PASSWORD);
+    const asMaria = await apiSignIn(server.url, MARIA.email, PASSWORD);
+    const asPetr = await apiSignIn(server.url, PETR.email, PASSWORD);
+    const now = Date.now();
+    await asPetr('POST', `/api/clients/${seeded.unixId}/touches`, { kind: 'email', body: 'маркетологу' });
+    await asMaria('POST', `/api/clients/${seeded.unixId}/touches`, {
+      kind: 'meeting',
+      direction: 'inbound',
+      outcome: 'meeting_held',
+    });
+    await asMaria('POST', `/api/clients/${seeded.unixId}/deals`, {
+      title: 'Эфир на декабрь',
+      amountKopecks: 100_000_000,
+      stage: 'won',
+    });
+    const open = await asHead('GET', '/api/disputes?status=open');
+    const wonDispute = open.items.find((d: any) => d.clientId === seeded.unixId);
+    await asHead('POST', `/api/disputes/${wonDispute.id}/decide`, {
+      resolution: 'split',
+      ownerBps: 3_000,
+      comment: 'Пётр привёл клиента, Мария закрыла',
+    });
+    // Пётр's overdue order (31–60 days).
+    await asPetr('POST', `/api/clients/${seeded.pool[2]}/claim`);
+    await asPetr('POST', `/api/clients/${seeded.pool[2]}/deals`, {
+      title: 'Каталог',
+      amountKopecks: 25_000_000,
+      stage: 'won',
+      wonAt: new Date(now - 50 * DAY).toISOString(),
+      dueAt: new Date(now - 45 * DAY).toISOString(),
+    });
+    await asMaria('POST', `/api/clients/${seeded.pool[7]}/touches`, {
+      kind: 'call',
+      outcome: 'reached',
+      nextStep: 'Отправить КП на абонементы',
+      nextStepAt: new Date(now + 3 * DAY).toISOString(),
+    });
+    openDisputeId = (
+      await asPetr('POST', '/api/disputes', { clientId: seeded.pool[7], reason: 'Я знаю их директора' })
+    ).id;
+  },
+  timings: 'Money browser timings',
 });
-
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({
-    viewport: { width: 1400, height: 900 },
-    locale: 'ru-RU',
-    acceptDownloads: true,
-  });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  return page;
-}
-
-async function signIn(page: Page, email: string) {
-  await page.goto(server.url);
-  await page.getByLabel('Электронная почта').fill(email);
-  await page.getByLabel('Пароль').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Войти' }).click();
-}
-
-const shot = (page: Page, name: string) => page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+const { newPage, signIn, shot, timings } = e2e;
 const RAW_KEY = /\b(disputes|activity|money|handover|baseWork|eventWhy|clientKey)\.[a-zA-Z]/;
 
 describe('commission and receivables in the browser', () => {
@@ -207,7 +158,7 @@ describe('key clients and a handover by hand', () => {
     const page = await newPage();
     await signIn(page, HEAD.email);
     await page.getByRole('link', { name: 'Передача базы' }).waitFor();
-    await page.goto(`${server.url}/clients/${seeded.pool[7]}`);
+    await page.goto(`${e2e.server.url}/clients/${seeded.pool[7]}`);
     await page.getByRole('heading', { name: POOL_NAMES[7]! }).waitFor();
     // One timeline: touches and ownership events, no second «История» card.
     await page
@@ -256,7 +207,7 @@ describe('disputes in English', () => {
     await page.getByRole('heading', { name: 'Disputes' }).waitFor();
     await page.getByRole('link', { name: POOL_NAMES[7]! }).waitFor();
     expect(await page.locator('main').first().innerText()).not.toMatch(RAW_KEY);
-    await page.goto(`${server.url}/disputes/${openDisputeId}`);
+    await page.goto(`${e2e.server.url}/disputes/${openDisputeId}`);
     const owner = page.getByRole('table', { name: "Owner's touches" });
     const call = owner.getByRole('row', { name: /Call/ });
     await call.waitFor();
@@ -279,7 +230,7 @@ describe('disputes in English', () => {
     await signIn(petr, PETR.email);
     await petr.getByRole('link', { name: 'Споры' }).waitFor();
     await petr.getByText('EN', { exact: true }).click();
-    await petr.goto(`${server.url}/clients/${seeded.pool[6]}`);
+    await petr.goto(`${e2e.server.url}/clients/${seeded.pool[6]}`);
     await petr.getByRole('heading', { name: POOL_NAMES[6]! }).waitFor();
     expect(await petr.locator('main').first().innerText()).not.toMatch(RAW_KEY);
     await petr.getByRole('button', { name: /dispute/i }).click();

@@ -1,3 +1,4 @@
+import type { Policy } from '../../src/core/policy/policy.ts';
 /** Seeds a fresh server through its public API, as an administrator and a head of sales would. */
 export type Api = <T = any>(method: string, path: string, body?: unknown) => Promise<T>;
 
@@ -19,6 +20,13 @@ export async function signIn(url: string, email: string, password: string): Prom
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
     return text ? JSON.parse(text) : null;
   };
+}
+
+/** As the head: read the active rules, change them with `change`, save them as a new version. */
+export async function changePolicy(url: string, change: (policy: Policy) => Policy, note: string) {
+  const asHead = await signIn(url, HEAD.email, PASSWORD);
+  const active = await asHead<{ policy: Policy }>('GET', '/api/policy');
+  await asHead('PUT', '/api/policy', { policy: change(active.policy), note });
 }
 
 export const PASSWORD = 'e2e-password-1';

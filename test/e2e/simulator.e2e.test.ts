@@ -1,65 +1,32 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// @ts-expect-error: a plain .mjs helper without types
-import { buildWeb } from '../../bin/build-web.mjs';
-import { runCliProcess, startServerProcess } from '../support/processes.ts';
-import { launchChromium } from './browser.ts';
-import { ADMIN } from './seed.ts';
+import { describe, expect, it } from 'vitest';
+import { runCliProcess } from '../support/processes.ts';
+import { e2eEnvironment } from './environment.ts';
 
 /**
  * «Симулятор» (C19) in the browser: on the demo company (`fairbase demo`), a head asks "what if the
  * expiry were 45 days instead of 60?" and sees more clients go to the pool under the candidate.
  * Screenshot: docs/screenshots/simulator.png.
  */
-const SHOTS = 'docs/screenshots';
-let server: Awaited<ReturnType<typeof startServerProcess>>;
-let browser: Browser;
-let dataDir: string;
 let headEmail: string;
-
-beforeAll(async () => {
-  await buildWeb({ quiet: true });
-  dataDir = mkdtempSync(join(tmpdir(), 'fairbase-e2e-sim-'));
-  const env = {
-    FAIRBASE_DATA_DIR: dataDir,
-    FAIRBASE_ADMIN_EMAIL: ADMIN.email,
-    FAIRBASE_ADMIN_PASSWORD: ADMIN.password,
-  };
-  const demo = await runCliProcess(['--json', 'demo', '--clients', '300'], env);
-  if (demo.code !== 0) throw new Error(`demo: ${demo.stderr}`);
-  headEmail = (JSON.parse(demo.stdout) as { users: { email: string; role: string }[] }).users.find(
-    (u) => u.role === 'head',
-  )!.email;
-  server = await startServerProcess({ ...env, DATABASE_URL: '' });
-  browser = await launchChromium();
-  mkdirSync(SHOTS, { recursive: true });
-}, 1_200_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+const e2e = e2eEnvironment('sim', {
+  beforeStart: async ({ env }) => {
+    const demo = await runCliProcess(['--json', 'demo', '--clients', '300'], env);
+    if (demo.code !== 0) throw new Error(`demo: ${demo.stderr}`);
+    headEmail = (JSON.parse(demo.stdout) as { users: { email: string; role: string }[] }).users.find(
+      (u) => u.role === 'head',
+    )!.email;
+  },
+  pageTimeout: 60_000,
+  setupTimeout: 1_200_000,
 });
-
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'ru-RU' });
-  const page = await context.newPage();
-  page.setDefaultTimeout(60_000);
-  return page;
-}
+const { newPage, signIn, shot } = e2e;
 
 const num = (s: string) => Number(s.replace(/\D/g, ''));
 
 describe('the policy simulator in the browser', () => {
   it('a head sets the expiry to 45 days, runs, and sees more expiries than under 60', async () => {
     const page = await newPage();
-    await page.goto(server.url);
-    await page.getByLabel('Электронная почта').fill(headEmail);
-    await page.getByLabel('Пароль').fill('fairbase-demo');
-    await page.getByRole('button', { name: 'Войти' }).click();
+    await signIn(page, headEmail, 'fairbase-demo');
     await page.getByRole('link', { name: 'Симулятор' }).click();
     await page.getByRole('heading', { name: 'Симулятор' }).waitFor();
     const days = page.getByLabel('Без касания, дней');
@@ -88,6 +55,6 @@ describe('the policy simulator in the browser', () => {
     expect(
       await page.getByRole('table', { name: 'Клиенты, ушедшие в пул' }).getByRole('row').count(),
     ).toBeGreaterThan(1);
-    await page.screenshot({ path: `${SHOTS}/simulator.png`, fullPage: true });
+    await shot(page, 'simulator');
   }, 300_000);
 });
