@@ -22,9 +22,10 @@ export const clientIdentifiers = pgTable(
   'client_identifiers',
   {
     id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
-    clientId: integer('client_id')
-      .notNull()
-      .references(() => clients.id, { onDelete: 'cascade' }),
+    // No foreign key (like identity_tokens): derived rows that writeIndex rebuilds from the client's data
+    // in the writer's transaction; clients are never deleted (a merge marks them). The per-row check
+    // was 15 % of writing the index and share-locked every reindexed client row.
+    clientId: integer('client_id').notNull(),
     kind: text('kind', { enum: identifierKinds }).notNull(),
     /** Normalised value: the exact key for ИНН/phone/…, the comparison form for names and addresses. */
     value: text('value').notNull(),
