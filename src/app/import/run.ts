@@ -114,7 +114,7 @@ export type ImportProgress = { phase: 'match' | 'write'; done: number; total: nu
 const BATCH = 2000;
 /** Up to this many rows, rows without an exact key are also searched by name words (typos); above, exact names only. */
 export const FUZZY_NAME_ROWS = 2000;
-const NAME_PROBE = 5;
+const WEAK_PROBE = 5;
 const NAME_KINDS: readonly string[] = ['display_name', 'legal_name', 'brand'];
 const NAME_KINDS_SQL = sql.raw(`ARRAY['${NAME_KINDS.join("','")}']`);
 
@@ -145,9 +145,10 @@ async function resolveLine(ex: Executor, line: string | undefined): Promise<Outc
 /** Candidates for a batch of records: one statement for every exact key and exact name of the batch. */
 async function matchBatch(ex: Executor, rules: Rules, batch: Internal[], fuzzy: boolean): Promise<void> {
   // One (kind, value) probe per key on client_identifiers (kind, value). A name is probed once across
-  // the name kinds (client, legal entity, brand) and reads at most NAME_PROBE clients: namesakes beyond
-  // them add cost, not evidence (a same-name client that is the one is also found by its ИНН, phone or
-  // e-mail); a strong key (ИНН, ОГРН, phone, e-mail, domain) reads up to 20.
+  // the name kinds (client, legal entity, brand); a name or an address reads at most WEAK_PROBE clients:
+  // namesakes and the other tenants of a business centre add cost, not evidence (the one that is the
+  // same client is also found by its ИНН, phone or e-mail); a strong key (ИНН, ОГРН, phone, e-mail,
+  // domain) reads up to 20.
   const keys: { k: string; v: string; i: number; l: number }[] = [];
   batch.forEach((g, i) => {
     const seen = new Set<string>();
@@ -157,9 +158,12 @@ async function matchBatch(ex: Executor, rules: Rules, batch: Internal[], fuzzy: 
       const key = `${isName ? 'name' : id.kind}|${id.value}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      keys.push(
-        isName ? { k: 'name', v: id.value, i, l: NAME_PROBE } : { k: id.kind, v: id.value, i, l: 20 },
-      );
+      keys.push({
+        k: isName ? 'name' : id.kind,
+        v: id.value,
+        i,
+        l: isName || id.kind === 'address' ? WEAK_PROBE : 20,
+      });
     }
   });
   const perGroup = new Map<number, Set<number>>();
