@@ -18,6 +18,9 @@ import { isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-j
  * lower-casing and NFKC do not commute for a few exotic characters and idempotency matters.
  */
 function foldText(raw: string): string {
+  // Fast path: ASCII, basic Cyrillic and common quotes/dashes are untouched by NFKC and by the
+  // mark removal, and lower-case into the same set, so one toLowerCase is the whole fold.
+  if (PLAIN_TEXT.test(raw)) return raw.toLowerCase().replace(/ё/g, 'е');
   let s = raw;
   for (let i = 0; i < 4; i++) {
     const next = s
@@ -29,17 +32,36 @@ function foldText(raw: string): string {
       .replace(/ё/g, 'е');
     if (next === s) break;
     s = next;
+    // The result is made of characters the chain leaves as they are: it is already stable.
+    if (STABLE_TEXT.test(s)) break;
   }
   return s;
 }
+
+/**
+ * Characters that every step of foldText's chain leaves as they are (NFKC/NFC-invariant, no
+ * upper case, no marks, not ё or №), and that cannot compose with a neighbour: ASCII without
+ * A-Z, а-я, «», ‘’“”„, en and em dashes.
+ */
+const STABLE_TEXT = /^[\0-@[-\x7f\u0430-\u044f\u00ab\u00bb\u2013\u2014\u2018\u2019\u201c-\u201e]*$/;
+/** STABLE_TEXT plus A-Z, А-Я, Ё and ё: one toLowerCase and ё → е bring these into STABLE_TEXT. */
+const PLAIN_TEXT =
+  /^[\0-\x7f\u0410-\u044f\u0401\u0451\u00ab\u00bb\u2013\u2014\u2018\u2019\u201c-\u201e]*$/;
 
 /** An apostrophe inside a word (McDonald's, d'Arc) is dropped without splitting the word. */
 const INNER_APOSTROPHE = /(?<=[\p{L}\p{N}])['’ʼ`´‘](?=\p{L})/gu;
 /** Everything that is not a letter or digit — quotes of every kind, punctuation, symbols — is a space. */
 const NON_WORD = /[^\p{L}\p{N}]+/gu;
 
+const APOSTROPHES = /['’ʼ`´‘]/;
+
 function words(folded: string): string[] {
-  return folded.replace(INNER_APOSTROPHE, '').replace(NON_WORD, ' ').trim().split(' ').filter(Boolean);
+  // Same as replacing NON_WORD runs with a space, trimming and splitting on spaces: no whitespace
+  // is a letter or a digit, so every separator is one NON_WORD run.
+  const s = APOSTROPHES.test(folded) ? folded.replace(INNER_APOSTROPHE, '') : folded;
+  const out: string[] = [];
+  for (const w of s.split(NON_WORD)) if (w !== '') out.push(w);
+  return out;
 }
 
 /** A word list written as one whitespace-separated string (keeps long lists readable). */
@@ -98,12 +120,16 @@ const PLURAL_ADJECTIVE_ENDINGS: ReadonlySet<string> = new Set(['ые', 'ие', '
  */
 function wordMatcher(pattern: string): (word: string) => boolean {
   const stem = pattern.slice(0, -1);
-  if (pattern.endsWith('*')) return (w) => w.startsWith(stem);
-  if (pattern.endsWith('~')) {
-    return (w) => w.startsWith(stem) && !PLURAL_ADJECTIVE_ENDINGS.has(w.slice(stem.length));
-  }
-  return (w) => w === pattern;
+  let m: (word: string) => boolean;
+  if (pattern.endsWith('*')) m = (w) => w.startsWith(stem);
+  else if (pattern.endsWith('~')) {
+    m = (w) => w.startsWith(stem) && !PLURAL_ADJECTIVE_ENDINGS.has(w.slice(stem.length));
+  } else m = (w) => w === pattern;
+  LEGAL_FORM_PATTERNS.set(m, pattern);
+  return m;
 }
+/** Each matcher's pattern (for the first-character pre-test of stripLegalForms). */
+const LEGAL_FORM_PATTERNS = new Map<(word: string) => boolean, string>();
 
 function forms(edge: Edge, table: Readonly<Record<string, readonly string[]>>): LegalFormSpec[] {
   return Object.entries(table).flatMap(([canonical, spellings]) =>
@@ -205,38 +231,55 @@ const LEGAL_FORMS: readonly LegalFormSpec[] = [
   }),
 ].sort((a, b) => b.match.length - a.match.length); // longest first: «публичное акционерное общество» before «акционерное общество»
 
-type Word = { text: string; index: number };
 type FoundForm = { canonical: string; index: number };
 
-function matchesAt(ws: readonly Word[], start: number, spec: LegalFormSpec): boolean {
-  if (start < 0 || start + spec.match.length > ws.length) return false;
-  return spec.match.every((m, k) => m((ws[start + k] as Word).text));
+/** Each spec's first word's first character: a cheap test before the matchers run. */
+const LEGAL_FORM_FIRST_CHAR: readonly string[] = LEGAL_FORMS.map((spec) => {
+  // Every pattern starts with its stem (a '*' or '~' pattern has a non-empty stem), so a word that
+  // matches starts with the pattern's first character.
+  const first = spec.match[0];
+  return first === undefined ? '' : (LEGAL_FORM_PATTERNS.get(first) as string).charAt(0);
+});
+
+function matchesAt(ws: readonly string[], start: number, end: number, spec: LegalFormSpec): boolean {
+  const m = spec.match;
+  if (start < 0 || start + m.length > end) return false;
+  for (let k = 0; k < m.length; k++) if (!(m[k] as (w: string) => boolean)(ws[start + k] as string)) return false;
+  return true;
 }
 
-/** Strips legal forms at both edges until none is left; reports each with its position in the name. */
-function stripLegalForms(input: readonly Word[]): { words: Word[]; found: FoundForm[] } {
-  let ws = [...input];
+/**
+ * Strips legal forms at both edges until none is left; reports each with its position in the name.
+ * The kept words are ws[start, end).
+ */
+function stripLegalForms(ws: readonly string[]): { start: number; end: number; found: FoundForm[] } {
+  let start = 0;
+  let end = ws.length;
   const found: FoundForm[] = [];
   let changed = true;
-  while (changed && ws.length > 0) {
+  while (changed && end > start) {
     changed = false;
-    for (const spec of LEGAL_FORMS) {
+    const lead = (ws[start] as string).charAt(0);
+    for (let f = 0; f < LEGAL_FORMS.length; f++) {
+      const spec = LEGAL_FORMS[f] as LegalFormSpec;
+      const c = LEGAL_FORM_FIRST_CHAR[f] as string;
       const n = spec.match.length;
-      if (spec.edge !== 'trail' && matchesAt(ws, 0, spec)) {
-        found.push({ canonical: spec.canonical, index: (ws[0] as Word).index });
-        ws = ws.slice(n);
+      if (spec.edge !== 'trail' && lead === c && matchesAt(ws, start, end, spec)) {
+        found.push({ canonical: spec.canonical, index: start });
+        start += n;
         changed = true;
         break;
       }
-      if (spec.edge !== 'lead' && matchesAt(ws, ws.length - n, spec)) {
-        found.push({ canonical: spec.canonical, index: (ws[ws.length - n] as Word).index });
-        ws = ws.slice(0, ws.length - n);
+      const at = end - n;
+      if (spec.edge !== 'lead' && at >= start && (ws[at] as string).charAt(0) === c && matchesAt(ws, at, end, spec)) {
+        found.push({ canonical: spec.canonical, index: at });
+        end = at;
         changed = true;
         break;
       }
     }
   }
-  return { words: ws, found };
+  return { start, end, found };
 }
 
 /** Spellings of non-legal-form name parts unified to one word (anywhere in the name). */
@@ -259,15 +302,29 @@ function unifyPhrases(ws: readonly string[]): string[] {
   return out;
 }
 
-function analyseOrgName(name: string): { words: string[]; found: FoundForm[] } {
-  const ws = words(foldText(name)).map((text, index) => ({ text: foldHomoglyphs(text), index }));
+type OrgNameAnalysis = { normalized: string; legalForm: string | null };
+
+/** normalizeOrgName and detectLegalForm of one name, computed together and memoised (bounded). */
+function analyseOrgName(name: string): OrgNameAnalysis {
+  const hit = orgNameMemo.get(name);
+  if (hit !== undefined) return hit;
+  const ws = words(foldText(name));
+  for (let i = 0; i < ws.length; i++) ws[i] = foldHomoglyphs(ws[i] as string);
   const stripped = stripLegalForms(ws);
-  return { words: unifyPhrases(stripped.words.map((w) => w.text)), found: stripped.found };
+  let legalForm: FoundForm | null = null;
+  for (const f of stripped.found) if (legalForm === null || f.index < legalForm.index) legalForm = f;
+  const value: OrgNameAnalysis = {
+    normalized: unifyPhrases(ws.slice(stripped.start, stripped.end)).join(' '),
+    legalForm: legalForm === null ? null : legalForm.canonical,
+  };
+  if (orgNameMemo.size >= ORG_NAME_MEMO_SIZE) orgNameMemo.clear();
+  orgNameMemo.set(name, value);
+  return value;
 }
 
 /** Organisation name → comparison form: legal forms stripped (short and full spellings, Russian and foreign), quotes of every kind removed, lower-case, ё→е, punctuation → space, spaces collapsed. '' if nothing is left. */
 export function normalizeOrgName(name: string): string {
-  return memo(orgNameMemo, name, () => analyseOrgName(name).words.join(' '));
+  return analyseOrgName(name).normalized;
 }
 
 /**
@@ -283,15 +340,19 @@ function memo(map: Map<string, string>, key: string, compute: () => string): str
   map.set(key, value);
   return value;
 }
-const orgNameMemo = new Map<string, string>();
+/**
+ * Larger than the others: an import of 20,000 rows asks for each display and legal name, raw and
+ * normalised, several times (rows, identifiers, grouping), and a memo that is cleared half way
+ * through computes them all again.
+ */
+const ORG_NAME_MEMO_SIZE = 200_000;
+const orgNameMemo = new Map<string, OrgNameAnalysis>();
 const addressMemo = new Map<string, string>();
 const addressKeyMemo = new Map<string, string>();
 
 /** Legal form found in a name, canonical short spelling ('ООО','ОАО','ЗАО','АО','ПАО','НАО','ИП','LLC','LTD','INC','GMBH','NV','BV', …) or null. The leftmost one if a name carries two. */
 export function detectLegalForm(name: string): string | null {
-  const { found } = analyseOrgName(name);
-  if (found.length === 0) return null;
-  return found.reduce((a, b) => (b.index < a.index ? b : a)).canonical;
+  return analyseOrgName(name).legalForm;
 }
 
 // ─────────────────────────────────────────────────────────────────────────────
@@ -393,7 +454,7 @@ export function translitKey(normalizedName: string): string {
   const hit = translitMemo.get(normalizedName);
   if (hit !== undefined) return hit;
   const key = computeTranslitKey(normalizedName);
-  if (translitMemo.size >= 50_000) translitMemo.clear();
+  if (translitMemo.size >= 200_000) translitMemo.clear();
   translitMemo.set(normalizedName, key);
   return key;
 }
@@ -486,6 +547,20 @@ const PHONE_CHARS = /^[\d\s()+\-.\u2010-\u2015\u2212/]*$/u;
  * defaultRegion means international (+…) numbers only.
  */
 export function normalizePhone(raw: string, defaultRegion: 'RU' | string = 'RU'): PhoneResult {
+  // An import normalises each phone when it reads the row and again for its identifiers; parsing
+  // is the expensive part. A copy is returned, so a caller can't change the memoised result.
+  const key = `${defaultRegion}\u0000${raw}`;
+  let hit = phoneMemo.get(key);
+  if (hit === undefined) {
+    hit = computePhone(raw, defaultRegion);
+    if (phoneMemo.size >= 50_000) phoneMemo.clear();
+    phoneMemo.set(key, hit);
+  }
+  return { ...hit };
+}
+const phoneMemo = new Map<string, PhoneResult>();
+
+function computePhone(raw: string, defaultRegion: string): PhoneResult {
   const s = raw.normalize('NFKC').toLowerCase().trim();
   if (!/[\p{L}\p{N}]/u.test(s)) return { ok: false, error: 'EMPTY' };
   const ext = PHONE_EXTENSION.exec(s);
