@@ -37,7 +37,6 @@ import type { IdentityRules } from '../policy/policy.ts';
 import { type Identifier, type IdentifierKind, isNameKind, searchTokens } from './identifiers.ts';
 import { type MatchOutcome, type MatchReason, scoreCandidate } from './match.ts';
 import { detectLegalForm, translitKey } from './normalize.ts';
-import { trigrams } from './similarity.ts';
 
 export type ClusterRecord = { row: number; identifiers: Identifier[] };
 
@@ -123,8 +122,39 @@ export function blockingKeys(identifiers: readonly Identifier[]): Set<string> {
   return keys;
 }
 
-/** A distinct name or address with its trigrams and (when first needed) its transliteration key. */
-type Term = { text: string; trigrams: Set<string>; key: string | undefined };
+/**
+ * A distinct name or address with its trigrams and (when first needed) its transliteration key.
+ * The trigrams are those of similarity.ts `trigrams`, each packed into one number (three UTF-16
+ * code units, 48 bits, exact in a double), sorted and distinct: no string per trigram, and a
+ * Jaccard index is one merge.
+ */
+type Term = { text: string; grams: Float64Array; key: string | undefined };
+
+const WHITESPACE = /\s+/;
+
+/** similarity.ts `trigrams(s)` as sorted distinct packed numbers. */
+function trigramCodes(s: string): Float64Array {
+  const codes: number[] = [];
+  for (const word of s.split(WHITESPACE)) {
+    if (!word) continue;
+    // The word padded as `  ${word} `: windows over space, space, word…, space.
+    const n = word.length + 3;
+    let c0 = 32;
+    let c1 = 32;
+    for (let i = 2; i < n; i++) {
+      const c2 = i - 2 < word.length ? word.charCodeAt(i - 2) : 32;
+      codes.push(c0 * 4294967296 + c1 * 65536 + c2);
+      c0 = c1;
+      c1 = c2;
+    }
+  }
+  codes.sort((x, y) => x - y);
+  let k = 0;
+  for (let i = 0; i < codes.length; i++) if (i === 0 || codes[i] !== codes[k - 1]) codes[k++] = codes[i] as number;
+  const out = new Float64Array(k);
+  for (let i = 0; i < k; i++) out[i] = codes[i] as number;
+  return out;
+}
 
 function keyOf(t: Term): string {
   if (t.key === undefined) t.key = translitKey(t.text);
@@ -134,11 +164,22 @@ function keyOf(t: Term): string {
 function jaccard(a: Term, b: Term): number {
   if (!a.text || !b.text) return 0;
   if (a.text === b.text) return 1;
-  const [small, large] =
-    a.trigrams.size <= b.trigrams.size ? [a.trigrams, b.trigrams] : [b.trigrams, a.trigrams];
+  const x = a.grams;
+  const y = b.grams;
+  let i = 0;
+  let j = 0;
   let common = 0;
-  for (const x of small) if (large.has(x)) common++;
-  const union = small.size + large.size - common;
+  while (i < x.length && j < y.length) {
+    const u = x[i] as number;
+    const v = y[j] as number;
+    if (u === v) {
+      common++;
+      i++;
+      j++;
+    } else if (u < v) i++;
+    else j++;
+  }
+  const union = x.length + y.length - common;
   return union === 0 ? 0 : common / union;
 }
 
@@ -161,8 +202,8 @@ function termSimilarityAtLeast(a: Term, b: Term, need: number): number {
   const ka = keyOf(a);
   const keyed = ka !== '' && ka === keyOf(b);
   if (keyed && need <= 0.95) return termSimilarity(a, b);
-  const sa = a.trigrams.size;
-  const sb = b.trigrams.size;
+  const sa = a.grams.length;
+  const sb = b.grams.length;
   if (Math.min(sa, sb) < need * Math.max(sa, sb)) return keyed ? 0.95 : 0;
   return termSimilarity(a, b);
 }
@@ -176,7 +217,7 @@ export class NameSimilarityCache {
   term(text: string): Term {
     let t = this.terms.get(text);
     if (t === undefined) {
-      t = { text, trigrams: trigrams(text), key: undefined };
+      t = { text, grams: trigramCodes(text), key: undefined };
       this.terms.set(text, t);
     }
     return t;

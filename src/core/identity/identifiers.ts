@@ -104,13 +104,16 @@ export function identifiersOf(c: ClientSnapshot): Identifier[] {
     const key = `${id.kind}|${id.value}|${id.sourceType}|${id.sourceId}`;
     if (seen.has(key)) return;
     seen.add(key);
-    const { city, ...rest } = id;
     out.push({
-      ...rest,
+      kind: id.kind,
+      value: id.value,
+      display: id.display,
+      sourceType: id.sourceType,
+      sourceId: id.sourceId,
       tokens: isNameKind(id.kind)
         ? searchTokens(id.value)
         : id.kind === 'address'
-          ? addressTokens(normalizeAddress(id.display), city ?? null)
+          ? addressTokens(normalizeAddress(id.display), id.city ?? null)
           : [],
     });
   };

@@ -461,19 +461,32 @@ export function translitKey(normalizedName: string): string {
 
 const translitMemo = new Map<string, string>();
 
+/**
+ * ASCII without A-Z, а-я and ё: unchanged by NFKC/NFC and by upper- then lower-casing, and
+ * transliterated to ASCII, where NFD changes nothing and «letter or digit» is [a-z0-9].
+ */
+const PLAIN_LOWER = /^[\0-@[-\x7f\u0430-\u044f\u0451]*$/;
+
 function computeTranslitKey(normalizedName: string): string {
-  const folded = normalizedName
-    .normalize('NFKC')
-    .toUpperCase()
-    .toLowerCase()
-    .normalize('NFC')
-    .replace(/ё/g, 'е');
-  let latin = '';
-  for (const ch of folded) latin += CYRILLIC_TO_LATIN[ch] ?? LATIN_SPECIALS[ch] ?? ch;
-  let s = latin
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .replace(/[^\p{L}\p{N}]/gu, '');
+  let s: string;
+  if (PLAIN_LOWER.test(normalizedName)) {
+    let latin = '';
+    for (const ch of normalizedName) latin += CYRILLIC_TO_LATIN[ch] ?? ch;
+    s = latin.replace(/[^a-z0-9]/g, '');
+  } else {
+    const folded = normalizedName
+      .normalize('NFKC')
+      .toUpperCase()
+      .toLowerCase()
+      .normalize('NFC')
+      .replace(/ё/g, 'е');
+    let latin = '';
+    for (const ch of folded) latin += CYRILLIC_TO_LATIN[ch] ?? LATIN_SPECIALS[ch] ?? ch;
+    s = latin
+      .normalize('NFD')
+      .replace(/\p{M}/gu, '')
+      .replace(/[^\p{L}\p{N}]/gu, '');
+  }
   for (const [re, to] of LATIN_FOLDS) s = s.replace(re, to);
   s = s.replace(/^[aeiou]+/, (run) => run.slice(-1));
   s = s.slice(0, 1) + s.slice(1).replace(/[aeiou]/g, '');
