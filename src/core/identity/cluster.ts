@@ -134,26 +134,27 @@ const WHITESPACE = /\s+/;
 
 /** similarity.ts `trigrams(s)` as sorted distinct packed numbers. */
 function trigramCodes(s: string): Float64Array {
-  const codes: number[] = [];
-  for (const word of s.split(WHITESPACE)) {
+  const words = s.split(WHITESPACE);
+  let total = 0;
+  for (const word of words) if (word) total += word.length + 1;
+  const codes = new Float64Array(total);
+  let n = 0;
+  for (const word of words) {
     if (!word) continue;
     // The word padded as `  ${word} `: windows over space, space, word…, space.
-    const n = word.length + 3;
     let c0 = 32;
     let c1 = 32;
-    for (let i = 2; i < n; i++) {
-      const c2 = i - 2 < word.length ? word.charCodeAt(i - 2) : 32;
-      codes.push(c0 * 4294967296 + c1 * 65536 + c2);
+    for (let i = 0; i <= word.length; i++) {
+      const c2 = i < word.length ? word.charCodeAt(i) : 32;
+      codes[n++] = c0 * 4294967296 + c1 * 65536 + c2;
       c0 = c1;
       c1 = c2;
     }
   }
-  codes.sort((x, y) => x - y);
+  codes.sort();
   let k = 0;
-  for (let i = 0; i < codes.length; i++) if (i === 0 || codes[i] !== codes[k - 1]) codes[k++] = codes[i] as number;
-  const out = new Float64Array(k);
-  for (let i = 0; i < k; i++) out[i] = codes[i] as number;
-  return out;
+  for (let i = 0; i < n; i++) if (k === 0 || codes[i] !== codes[k - 1]) codes[k++] = codes[i] as number;
+  return codes.subarray(0, k);
 }
 
 function keyOf(t: Term): string {

@@ -5,7 +5,7 @@ import {
   normalizeAddress,
   normalizeEmail,
   normalizeOrgName,
-  normalizePhone,
+  normalizePhoneNumber,
   translitKey,
 } from './normalize.ts';
 import { validateInn, validateOgrn, validateOgrnip } from './ru-identifiers.ts';
@@ -160,7 +160,7 @@ export function identifiersOf(c: ClientSnapshot): Identifier[] {
       sourceId: k.id,
     });
     for (const p of k.phones) {
-      const r = normalizePhone(p);
+      const r = normalizePhoneNumber(p);
       if (r.ok) push({ kind: 'phone', value: r.e164, display: p, sourceType: 'contact', sourceId: k.id });
     }
     for (const m of k.emails) {

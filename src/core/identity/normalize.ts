@@ -6,7 +6,7 @@
  * Pure: no I/O, no clock, no randomness. The only dependency is libphonenumber-js (the "max"
  * metadata, which is the one that can tell a mobile number from a fixed line).
  */
-import { isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { isSupportedCountry, type PhoneNumber, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 
 // ─────────────────────────────────────────────────────────────────────────────
 // Shared text folding
@@ -287,16 +287,21 @@ const NAME_PHRASES: readonly { from: readonly string[]; to: string }[] = [
   { from: ['торговый', 'дом'], to: 'тд' },
   { from: ['группа', 'компаний'], to: 'гк' },
 ];
+const PHRASE_STARTS: ReadonlySet<string> = new Set(NAME_PHRASES.map((p) => p.from[0] as string));
 
 function unifyPhrases(ws: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < ws.length; i++) {
-    const phrase = NAME_PHRASES.find((p) => p.from.every((w, k) => ws[i + k] === w));
+    const w = ws[i] as string;
+    const phrase =
+      PHRASE_STARTS.has(w)
+        ? NAME_PHRASES.find((p) => p.from.every((x, k) => ws[i + k] === x))
+        : undefined;
     if (phrase) {
       out.push(phrase.to);
       i += phrase.from.length - 1;
     } else {
-      out.push(ws[i] as string);
+      out.push(w);
     }
   }
   return out;
@@ -560,20 +565,54 @@ const PHONE_CHARS = /^[\d\s()+\-.\u2010-\u2015\u2212/]*$/u;
  * defaultRegion means international (+…) numbers only.
  */
 export function normalizePhone(raw: string, defaultRegion: 'RU' | string = 'RU'): PhoneResult {
-  // An import normalises each phone when it reads the row and again for its identifiers; parsing
-  // is the expensive part. A copy is returned, so a caller can't change the memoised result.
+  const hit = parsePhoneMemo(raw, defaultRegion);
+  if (!hit.ok) return { ok: false, error: hit.error };
+  if (hit.kind === undefined) {
+    const type = hit.parsed.getType();
+    hit.kind = type === 'MOBILE' ? 'mobile' : type === 'FIXED_LINE' ? 'fixed' : 'other';
+  }
+  return { ok: true, e164: hit.e164, extension: hit.extension, kind: hit.kind };
+}
+
+/**
+ * normalizePhone without the number's kind (mobile/fixed), which costs as much again to find:
+ * the same `ok`, `e164` and `error` for every input.
+ */
+export function normalizePhoneNumber(
+  raw: string,
+  defaultRegion: 'RU' | string = 'RU',
+): { ok: true; e164: string } | { ok: false; error: 'INVALID_PHONE' | 'EMPTY' } {
+  const hit = parsePhoneMemo(raw, defaultRegion);
+  return hit.ok ? { ok: true, e164: hit.e164 } : { ok: false, error: hit.error };
+}
+
+type ParsedPhone =
+  | {
+      ok: true;
+      e164: string;
+      extension: string | null;
+      parsed: PhoneNumber;
+      kind: 'mobile' | 'fixed' | 'other' | undefined;
+    }
+  | { ok: false; error: 'INVALID_PHONE' | 'EMPTY' };
+
+/**
+ * An import normalises each phone when it reads the row and again for its identifiers; parsing
+ * is the expensive part, so it is memoised (bounded). Callers get copies, never the entry.
+ */
+function parsePhoneMemo(raw: string, defaultRegion: string): ParsedPhone {
   const key = `${defaultRegion}\u0000${raw}`;
   let hit = phoneMemo.get(key);
   if (hit === undefined) {
-    hit = computePhone(raw, defaultRegion);
+    hit = parsePhone(raw, defaultRegion);
     if (phoneMemo.size >= 50_000) phoneMemo.clear();
     phoneMemo.set(key, hit);
   }
-  return { ...hit };
+  return hit;
 }
-const phoneMemo = new Map<string, PhoneResult>();
+const phoneMemo = new Map<string, ParsedPhone>();
 
-function computePhone(raw: string, defaultRegion: string): PhoneResult {
+function parsePhone(raw: string, defaultRegion: string): ParsedPhone {
   const s = raw.normalize('NFKC').toLowerCase().trim();
   if (!/[\p{L}\p{N}]/u.test(s)) return { ok: false, error: 'EMPTY' };
   const ext = PHONE_EXTENSION.exec(s);
@@ -587,9 +626,7 @@ function computePhone(raw: string, defaultRegion: string): PhoneResult {
     extract: false,
   });
   if (!parsed?.isValid()) return { ok: false, error: 'INVALID_PHONE' };
-  const type = parsed.getType();
-  const kind = type === 'MOBILE' ? 'mobile' : type === 'FIXED_LINE' ? 'fixed' : 'other';
-  return { ok: true, e164: parsed.number, extension, kind };
+  return { ok: true, e164: parsed.number, extension, parsed, kind: undefined };
 }
 
 // ─────────────────────────────────────────────────────────────────────────────
