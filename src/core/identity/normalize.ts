@@ -234,11 +234,11 @@ const LEGAL_FORMS: readonly LegalFormSpec[] = [
 type FoundForm = { canonical: string; index: number };
 
 /** Each spec's first word's first character: a cheap test before the matchers run. */
-const LEGAL_FORM_FIRST_CHAR: readonly string[] = LEGAL_FORMS.map((spec) => {
+const LEGAL_FORM_FIRST_CHAR: Int32Array = Int32Array.from(LEGAL_FORMS, (spec) => {
   // Every pattern starts with its stem (a '*' or '~' pattern has a non-empty stem), so a word that
   // matches starts with the pattern's first character.
   const first = spec.match[0];
-  return first === undefined ? '' : (LEGAL_FORM_PATTERNS.get(first) as string).charAt(0);
+  return first === undefined ? -1 : (LEGAL_FORM_PATTERNS.get(first) as string).charCodeAt(0);
 });
 
 function matchesAt(ws: readonly string[], start: number, end: number, spec: LegalFormSpec): boolean {
@@ -259,10 +259,10 @@ function stripLegalForms(ws: readonly string[]): { start: number; end: number; f
   let changed = true;
   while (changed && end > start) {
     changed = false;
-    const lead = (ws[start] as string).charAt(0);
+    const lead = (ws[start] as string).charCodeAt(0);
     for (let f = 0; f < LEGAL_FORMS.length; f++) {
       const spec = LEGAL_FORMS[f] as LegalFormSpec;
-      const c = LEGAL_FORM_FIRST_CHAR[f] as string;
+      const c = LEGAL_FORM_FIRST_CHAR[f] as number;
       const n = spec.match.length;
       if (spec.edge !== 'trail' && lead === c && matchesAt(ws, start, end, spec)) {
         found.push({ canonical: spec.canonical, index: start });
@@ -271,7 +271,7 @@ function stripLegalForms(ws: readonly string[]): { start: number; end: number; f
         break;
       }
       const at = end - n;
-      if (spec.edge !== 'lead' && at >= start && (ws[at] as string).charAt(0) === c && matchesAt(ws, at, end, spec)) {
+      if (spec.edge !== 'lead' && at >= start && (ws[at] as string).charCodeAt(0) === c && matchesAt(ws, at, end, spec)) {
         found.push({ canonical: spec.canonical, index: at });
         end = at;
         changed = true;
@@ -753,13 +753,14 @@ const ADDRESS_WORDS: Readonly<Record<string, string>> = Object.fromEntries(
 );
 
 /** Hyphenated abbreviations, rewritten before punctuation becomes space. */
-const ADDRESS_HYPHENATED: readonly [RegExp, string][] = [
-  [/(?<!\p{L})пр-?к?т(?!\p{L})/gu, ' пр '],
-  [/(?<!\p{L})б-р(?!\p{L})/gu, ' бул '],
-  [/(?<!\p{L})пр-д(?!\p{L})/gu, ' проезд '],
-  [/(?<!\p{L})р-о?н(?!\p{L})/gu, ' рн '],
-  [/(?<!\p{L})мкр-н(?!\p{L})/gu, ' мкр '],
-  [/(?<!\p{L})российск\p{L}*\s+федераци\p{L}*/gu, ' россия '],
+const ADDRESS_HYPHENATED: readonly [RegExp, string, string][] = [
+  // The third item is text every match contains: without it the rewrite is skipped.
+  [/(?<!\p{L})пр-?к?т(?!\p{L})/gu, ' пр ', 'пр'],
+  [/(?<!\p{L})б-р(?!\p{L})/gu, ' бул ', 'б-р'],
+  [/(?<!\p{L})пр-д(?!\p{L})/gu, ' проезд ', 'пр-д'],
+  [/(?<!\p{L})р-о?н(?!\p{L})/gu, ' рн ', 'р-'],
+  [/(?<!\p{L})мкр-н(?!\p{L})/gu, ' мкр ', 'мкр-н'],
+  [/(?<!\p{L})российск\p{L}*\s+федераци\p{L}*/gu, ' россия ', 'российск'],
 ];
 
 const CANONICAL_ADDRESS_MARKERS: ReadonlySet<string> = new Set(Object.values(ADDRESS_WORDS));
@@ -782,12 +783,10 @@ const NUMBER = /^\d/;
 
 function addressTokens(raw: string): string[] {
   let s = foldText(raw);
-  for (const [re, to] of ADDRESS_HYPHENATED) s = s.replace(re, to);
-  s = s
-    .replace(/[^\p{L}\p{N}/]+/gu, ' ')
-    .replace(/(?<!\d)\/|\/(?!\d)/g, ' ')
-    .replace(/(\d)(?=\p{L})/gu, '$1 ')
-    .replace(/(\p{L})(?=\d)/gu, '$1 ');
+  for (const [re, to, needle] of ADDRESS_HYPHENATED) if (s.includes(needle)) s = s.replace(re, to);
+  s = s.replace(/[^\p{L}\p{N}/]+/gu, ' ');
+  if (s.includes('/')) s = s.replace(/(?<!\d)\/|\/(?!\d)/g, ' ');
+  s = s.replace(/(\d)(?=\p{L})/gu, '$1 ').replace(/(\p{L})(?=\d)/gu, '$1 ');
   const ws = s
     .split(' ')
     .filter((w) => w !== '' && !/^\d{6}$/.test(w)) // postal codes
