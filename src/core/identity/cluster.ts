@@ -122,6 +122,11 @@ export function blockingKeys(identifiers: readonly Identifier[]): Set<string> {
   return keys;
 }
 
+/** Exact keys are the kind-prefixed ones; name words are 'w:…' and word pairs 'p:…'. */
+function isExactKey(key: string): boolean {
+  return !(key.charCodeAt(1) === 58 && (key.charCodeAt(0) === 119 || key.charCodeAt(0) === 112)); // 'w:', 'p:'
+}
+
 /**
  * A distinct name or address with its trigrams and (when first needed) its transliteration key.
  * The trigrams are those of similarity.ts `trigrams`, each packed into one number (three UTF-16
@@ -374,26 +379,35 @@ export function clusterRecordsDetailed(
     seenRows.add(r.row);
   }
 
-  // Each record's blocks, with its own position in each (lists are in record order).
-  type Membership = { list: number[]; pos: number; exact: boolean };
-  const memberships: Membership[][] = [];
-  const blocks = new Map<string, number[]>();
+  // Each record's blocks, with its own position in each (lists are in record order): record i's
+  // memberships are memList/memPos/memExact[memStart[i] .. memStart[i + 1]) (flat arrays, not an
+  // object per membership).
+  const blockIndex = new Map<string, number>();
+  const blockLists: number[][] = [];
+  const memStart = new Int32Array(n + 1);
+  const memList: number[] = [];
+  const memPos: number[] = [];
+  const memExact: number[] = [];
   for (let i = 0; i < n; i++) {
-    const mine: Membership[] = [];
+    memStart[i] = memList.length;
     for (const key of blockingKeys((records[i] as ClusterRecord).identifiers)) {
-      let list = blocks.get(key);
-      if (list === undefined) {
-        list = [];
-        blocks.set(key, list);
+      let b = blockIndex.get(key);
+      if (b === undefined) {
+        b = blockLists.length;
+        blockLists.push([]);
+        blockIndex.set(key, b);
       }
+      const list = blockLists[b] as number[];
       if (list.length > maxBlock) continue; // one past the limit marks the key as skipped
-      mine.push({ list, pos: list.length, exact: !key.startsWith('w:') && !key.startsWith('p:') });
+      memList.push(b);
+      memPos.push(list.length);
+      memExact.push(isExactKey(key) ? 1 : 0);
       list.push(i);
     }
-    memberships.push(mine);
   }
+  memStart[n] = memList.length;
   let skippedKeys = 0;
-  for (const list of blocks.values()) if (list.length > maxBlock) skippedKeys++;
+  for (const list of blockLists) if (list.length > maxBlock) skippedKeys++;
 
   const attach = opts.attachNameOnly ?? true;
   const nameOnly = records.map((r) => attach && isNameOnly(r.identifiers));
@@ -419,16 +433,17 @@ export function clusterRecordsDetailed(
   const near: number[] = [];
   for (let i = 0; i < n; i++) {
     near.length = 0;
-    for (const m of memberships[i] as Membership[]) {
-      const list = m.list;
+    for (let m = memStart[i] as number; m < (memStart[i + 1] as number); m++) {
+      const list = blockLists[memList[m] as number] as number[];
       if (list.length > maxBlock) continue;
-      for (let k = m.pos + 1; k < list.length; k++) {
+      const isExact = memExact[m] === 1;
+      for (let k = (memPos[m] as number) + 1; k < list.length; k++) {
         const j = list[k] as number;
         if (mark[j] !== i) {
           mark[j] = i;
-          exact[j] = m.exact ? 1 : 0;
+          exact[j] = isExact ? 1 : 0;
           near.push(j);
-        } else if (m.exact) {
+        } else if (isExact) {
           exact[j] = 1;
         }
       }
@@ -523,7 +538,7 @@ export function clusterRecordsDetailed(
     edges,
     stats: {
       records: n,
-      blockingKeys: blocks.size,
+      blockingKeys: blockIndex.size,
       skippedKeys,
       candidatePairs,
       pairsScored,

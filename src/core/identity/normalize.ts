@@ -324,8 +324,15 @@ function analyseOrgName(name: string): OrgNameAnalysis {
   };
   if (orgNameMemo.size >= ORG_NAME_MEMO_SIZE) orgNameMemo.clear();
   orgNameMemo.set(name, value);
+  // The normalised name is analysed next (nameTokens, a stored value). When it is plain lower-case
+  // text, its analysis is known: it folds to itself, its words are the kept words (no legal form at
+  // either edge, or stripping would have gone on; the unified «тд»/«гк» match no form), and
+  // unifying them again changes nothing.
+  if (value.normalized !== name && PLAIN_NORMALIZED.test(value.normalized) && !orgNameMemo.has(value.normalized))
+    orgNameMemo.set(value.normalized, { normalized: value.normalized, legalForm: null });
   return value;
 }
+const PLAIN_NORMALIZED = /^[a-z0-9\u0430-\u044f ]*$/;
 
 /** Organisation name → comparison form: legal forms stripped (short and full spellings, Russian and foreign), quotes of every kind removed, lower-case, ё→е, punctuation → space, spaces collapsed. '' if nothing is left. */
 export function normalizeOrgName(name: string): string {
@@ -417,21 +424,22 @@ const LATIN_SPECIALS: Readonly<Record<string, string>> = {
 };
 
 /** Ordered rewrites on the Latin string; each is documented in translitKey. */
-const LATIN_FOLDS: readonly [RegExp, string][] = [
-  [/y/g, 'i'],
-  [/shch/g, 'sh'],
-  [/sch/g, 'sh'],
-  [/tch/g, 'ch'],
-  [/ck/g, 'k'],
-  [/c(?=[ei])/g, 's'],
-  [/c(?!h)/g, 'k'],
-  [/kh/g, 'h'],
-  [/ph/g, 'f'],
-  [/th/g, 't'],
-  [/w/g, 'v'],
-  [/q/g, 'k'],
-  [/ts/g, 's'],
-  [/ks/g, 'x'],
+const LATIN_FOLDS: readonly [RegExp, string, string][] = [
+  // The third item is text every match contains: without it the rewrite is skipped.
+  [/y/g, 'i', 'y'],
+  [/shch/g, 'sh', 'shch'],
+  [/sch/g, 'sh', 'sch'],
+  [/tch/g, 'ch', 'tch'],
+  [/ck/g, 'k', 'ck'],
+  [/c(?=[ei])/g, 's', 'c'],
+  [/c(?!h)/g, 'k', 'c'],
+  [/kh/g, 'h', 'kh'],
+  [/ph/g, 'f', 'ph'],
+  [/th/g, 't', 'th'],
+  [/w/g, 'v', 'w'],
+  [/q/g, 'k', 'q'],
+  [/ts/g, 's', 'ts'],
+  [/ks/g, 'x', 'ks'],
 ];
 
 /**
@@ -492,7 +500,7 @@ function computeTranslitKey(normalizedName: string): string {
       .replace(/\p{M}/gu, '')
       .replace(/[^\p{L}\p{N}]/gu, '');
   }
-  for (const [re, to] of LATIN_FOLDS) s = s.replace(re, to);
+  for (const [re, to, needle] of LATIN_FOLDS) if (s.includes(needle)) s = s.replace(re, to);
   s = s.replace(/^[aeiou]+/, (run) => run.slice(-1));
   s = s.slice(0, 1) + s.slice(1).replace(/[aeiou]/g, '');
   return s.replace(/(.)\1+/gu, '$1');
@@ -780,13 +788,30 @@ const NUMBERED_MARKERS: ReadonlySet<string> = new Set([
 /** Ordinal endings after a number («5-й проезд», «1-я линия») carry nothing. 'е' is kept: it may be a литера. */
 const ORDINAL_ENDINGS: ReadonlySet<string> = new Set(wordList('й я го ого ой ий ый ая ое ья ом ым ей'));
 const NUMBER = /^\d/;
+const HAS_DIGIT = /\d/;
 
-function addressTokens(raw: string): string[] {
+/**
+ * The tokens of an address or of one comma-separated part of it, memoised (bounded): parts repeat
+ * from address to address («г. Самара», «ул. Ленинская»). The array is shared: callers must not
+ * change it.
+ */
+function addressTokens(raw: string): readonly string[] {
+  let hit = addressTokensMemo.get(raw);
+  if (hit === undefined) {
+    hit = computeAddressTokens(raw);
+    if (addressTokensMemo.size >= 50_000) addressTokensMemo.clear();
+    addressTokensMemo.set(raw, hit);
+  }
+  return hit;
+}
+const addressTokensMemo = new Map<string, readonly string[]>();
+
+function computeAddressTokens(raw: string): string[] {
   let s = foldText(raw);
   for (const [re, to, needle] of ADDRESS_HYPHENATED) if (s.includes(needle)) s = s.replace(re, to);
   s = s.replace(/[^\p{L}\p{N}/]+/gu, ' ');
   if (s.includes('/')) s = s.replace(/(?<!\d)\/|\/(?!\d)/g, ' ');
-  s = s.replace(/(\d)(?=\p{L})/gu, '$1 ').replace(/(\p{L})(?=\d)/gu, '$1 ');
+  if (HAS_DIGIT.test(s)) s = s.replace(/(\d)(?=\p{L})/gu, '$1 ').replace(/(\p{L})(?=\d)/gu, '$1 ');
   const ws = s
     .split(' ')
     .filter((w) => w !== '' && !/^\d{6}$/.test(w)) // postal codes
