@@ -98,12 +98,12 @@ export function searchTokens(normalized: string): string[] {
  */
 export function identifiersOf(c: ClientSnapshot): Identifier[] {
   const out: Identifier[] = [];
-  const seen = new Set<string>();
   const push = (id: Omit<Identifier, 'tokens'> & { city?: string | null }) => {
     if (!id.value) return;
-    const key = `${id.kind}|${id.value}|${id.sourceType}|${id.sourceId}`;
-    if (seen.has(key)) return;
-    seen.add(key);
+    // One identifier per kind, value and source (a client has a handful: a scan beats a key string).
+    for (const o of out)
+      if (o.kind === id.kind && o.value === id.value && o.sourceType === id.sourceType && o.sourceId === id.sourceId)
+        return;
     out.push({
       kind: id.kind,
       value: id.value,

@@ -482,7 +482,8 @@ const PLAIN_LOWER = /^[\0-@[-\x7f\u0430-\u044f\u0451]*$/;
 
 function computeTranslitKey(normalizedName: string): string {
   let s: string;
-  if (PLAIN_LOWER.test(normalizedName)) {
+  const plain = PLAIN_LOWER.test(normalizedName);
+  if (plain) {
     let latin = '';
     for (const ch of normalizedName) latin += CYRILLIC_TO_LATIN[ch] ?? ch;
     s = latin.replace(/[^a-z0-9]/g, '');
@@ -501,9 +502,37 @@ function computeTranslitKey(normalizedName: string): string {
       .replace(/[^\p{L}\p{N}]/gu, '');
   }
   for (const [re, to, needle] of LATIN_FOLDS) if (s.includes(needle)) s = s.replace(re, to);
+  if (plain) return consonantSkeleton(s);
   s = s.replace(/^[aeiou]+/, (run) => run.slice(-1));
   s = s.slice(0, 1) + s.slice(1).replace(/[aeiou]/g, '');
   return s.replace(/(.)\1+/gu, '$1');
+}
+
+const isVowel = (c: number) => c === 97 || c === 101 || c === 105 || c === 111 || c === 117; // a e i o u
+
+/**
+ * Step 5 of translitKey on an ASCII string, in one pass: a leading run of vowels becomes its last
+ * vowel, later vowels are dropped, and runs of one letter collapse.
+ */
+function consonantSkeleton(s: string): string {
+  let i = 0;
+  while (i < s.length && isVowel(s.charCodeAt(i))) i++;
+  let out = '';
+  let last = -1;
+  // The first kept character: the leading run's last vowel, or the first character.
+  let k = i > 0 ? i - 1 : 0;
+  if (k < s.length) {
+    last = s.charCodeAt(k);
+    out = s.charAt(k);
+    k++;
+  }
+  for (; k < s.length; k++) {
+    const c = s.charCodeAt(k);
+    if (isVowel(c) || c === last) continue;
+    out += s.charAt(k);
+    last = c;
+  }
+  return out;
 }
 
 // ─────────────────────────────────────────────────────────────────────────────
