@@ -82,6 +82,19 @@ export function isNameKind(kind: IdentifierKind): boolean {
 
 /** Search words of a name: its words, and the transliteration key of each (so «unix» finds «Юникс»). */
 export function searchTokens(normalized: string): string[] {
+  // A client's display and legal names usually normalise to one value, and an import computes a
+  // merged row's identifiers twice: memoised (bounded), each caller gets its own array.
+  let hit = searchTokensMemo.get(normalized);
+  if (hit === undefined) {
+    hit = computeSearchTokens(normalized);
+    if (searchTokensMemo.size >= 50_000) searchTokensMemo.clear();
+    searchTokensMemo.set(normalized, hit);
+  }
+  return [...hit];
+}
+const searchTokensMemo = new Map<string, readonly string[]>();
+
+function computeSearchTokens(normalized: string): string[] {
   const words = nameTokens(normalized);
   const out = new Set<string>();
   for (const w of words) {

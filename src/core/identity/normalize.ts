@@ -572,7 +572,8 @@ export const NAME_STOP_WORDS: ReadonlySet<string> = new Set(
  */
 export function nameTokens(normalizedName: string): string[] {
   const all = [...new Set(normalizeOrgName(normalizedName).split(' ').filter(Boolean))];
-  const kept = all.filter((w) => !NAME_STOP_WORDS.has(w) && !/^\p{L}$/u.test(w));
+  // A single letter is one or two UTF-16 units: the regular expression only runs on those.
+  const kept = all.filter((w) => !NAME_STOP_WORDS.has(w) && !(w.length <= 2 && /^\p{L}$/u.test(w)));
   return kept.length > 0 ? kept : all;
 }
 
