@@ -115,7 +115,12 @@ export function identifiersOf(c: ClientSnapshot): Identifier[] {
     if (!id.value) return;
     // One identifier per kind, value and source (a client has a handful: a scan beats a key string).
     for (const o of out)
-      if (o.kind === id.kind && o.value === id.value && o.sourceType === id.sourceType && o.sourceId === id.sourceId)
+      if (
+        o.kind === id.kind &&
+        o.value === id.value &&
+        o.sourceType === id.sourceType &&
+        o.sourceId === id.sourceId
+      )
         return;
     out.push({
       kind: id.kind,

@@ -45,8 +45,7 @@ function foldText(raw: string): string {
  */
 const STABLE_TEXT = /^[\0-@[-\x7f\u0430-\u044f\u00ab\u00bb\u2013\u2014\u2018\u2019\u201c-\u201e]*$/;
 /** STABLE_TEXT plus A-Z, А-Я, Ё and ё: one toLowerCase and ё → е bring these into STABLE_TEXT. */
-const PLAIN_TEXT =
-  /^[\0-\x7f\u0410-\u044f\u0401\u0451\u00ab\u00bb\u2013\u2014\u2018\u2019\u201c-\u201e]*$/;
+const PLAIN_TEXT = /^[\0-\x7f\u0410-\u044f\u0401\u0451\u00ab\u00bb\u2013\u2014\u2018\u2019\u201c-\u201e]*$/;
 
 /** An apostrophe inside a word (McDonald's, d'Arc) is dropped without splitting the word. */
 const INNER_APOSTROPHE = /(?<=[\p{L}\p{N}])['’ʼ`´‘](?=\p{L})/gu;
@@ -244,7 +243,8 @@ const LEGAL_FORM_FIRST_CHAR: Int32Array = Int32Array.from(LEGAL_FORMS, (spec) =>
 function matchesAt(ws: readonly string[], start: number, end: number, spec: LegalFormSpec): boolean {
   const m = spec.match;
   if (start < 0 || start + m.length > end) return false;
-  for (let k = 0; k < m.length; k++) if (!(m[k] as (w: string) => boolean)(ws[start + k] as string)) return false;
+  for (let k = 0; k < m.length; k++)
+    if (!(m[k] as (w: string) => boolean)(ws[start + k] as string)) return false;
   return true;
 }
 
@@ -271,7 +271,12 @@ function stripLegalForms(ws: readonly string[]): { start: number; end: number; f
         break;
       }
       const at = end - n;
-      if (spec.edge !== 'lead' && at >= start && (ws[at] as string).charCodeAt(0) === c && matchesAt(ws, at, end, spec)) {
+      if (
+        spec.edge !== 'lead' &&
+        at >= start &&
+        (ws[at] as string).charCodeAt(0) === c &&
+        matchesAt(ws, at, end, spec)
+      ) {
         found.push({ canonical: spec.canonical, index: at });
         end = at;
         changed = true;
@@ -293,10 +298,9 @@ function unifyPhrases(ws: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < ws.length; i++) {
     const w = ws[i] as string;
-    const phrase =
-      PHRASE_STARTS.has(w)
-        ? NAME_PHRASES.find((p) => p.from.every((x, k) => ws[i + k] === x))
-        : undefined;
+    const phrase = PHRASE_STARTS.has(w)
+      ? NAME_PHRASES.find((p) => p.from.every((x, k) => ws[i + k] === x))
+      : undefined;
     if (phrase) {
       out.push(phrase.to);
       i += phrase.from.length - 1;
@@ -328,7 +332,11 @@ function analyseOrgName(name: string): OrgNameAnalysis {
   // text, its analysis is known: it folds to itself, its words are the kept words (no legal form at
   // either edge, or stripping would have gone on; the unified «тд»/«гк» match no form), and
   // unifying them again changes nothing.
-  if (value.normalized !== name && PLAIN_NORMALIZED.test(value.normalized) && !orgNameMemo.has(value.normalized))
+  if (
+    value.normalized !== name &&
+    PLAIN_NORMALIZED.test(value.normalized) &&
+    !orgNameMemo.has(value.normalized)
+  )
     orgNameMemo.set(value.normalized, { normalized: value.normalized, legalForm: null });
   return value;
 }

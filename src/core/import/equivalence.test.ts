@@ -52,7 +52,7 @@ function demoRows(): Record<string, string>[] {
   }
   for (let i = 0; i < 300; i++) {
     const prev = { ...(rows[i * 9] as Record<string, string>) };
-    prev['Телефон'] = (prev['Телефон'] ?? '').replace(/^\+7 \((\d{3})\) /, '8 $1 ').replace(/-/g, ' ');
+    prev.Телефон = (prev.Телефон ?? '').replace(/^\+7 \((\d{3})\) /, '8 $1 ').replace(/-/g, ' ');
     rows.push(prev);
   }
   return rows;

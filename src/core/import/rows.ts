@@ -1,4 +1,9 @@
-import { detectLegalForm, normalizeEmail, normalizeOrgName, normalizePhoneNumber } from '../identity/normalize.ts';
+import {
+  detectLegalForm,
+  normalizeEmail,
+  normalizeOrgName,
+  normalizePhoneNumber,
+} from '../identity/normalize.ts';
 import { validateInn, validateKpp, validateOgrn, validateOgrnip } from '../identity/ru-identifiers.ts';
 import type { ImportField, Mapping } from './presets.ts';
 
