@@ -133,33 +133,35 @@ function isExactKey(key: string): boolean {
  * code units, 48 bits, exact in a double), sorted and distinct: no string per trigram, and a
  * Jaccard index is one merge.
  */
-type Term = { text: string; grams: Float64Array; key: string | undefined };
+type Term = { text: string; grams: number[]; key: string | undefined };
 
 const WHITESPACE = /\s+/;
 
 /** similarity.ts `trigrams(s)` as sorted distinct packed numbers. */
-function trigramCodes(s: string): Float64Array {
-  const words = s.split(WHITESPACE);
-  let total = 0;
-  for (const word of words) if (word) total += word.length + 1;
-  const codes = new Float64Array(total);
-  let n = 0;
-  for (const word of words) {
+function trigramCodes(s: string): number[] {
+  // A plain array of doubles (unboxed, on the heap): small typed arrays would each need a backing store.
+  const codes: number[] = [];
+  for (const word of s.split(WHITESPACE)) {
     if (!word) continue;
     // The word padded as `  ${word} `: windows over space, space, word…, space.
     let c0 = 32;
     let c1 = 32;
     for (let i = 0; i <= word.length; i++) {
       const c2 = i < word.length ? word.charCodeAt(i) : 32;
-      codes[n++] = c0 * 4294967296 + c1 * 65536 + c2;
+      const code = c0 * 4294967296 + c1 * 65536 + c2;
+      // Insertion into the sorted distinct list (names are short).
+      let k = codes.length;
+      while (k > 0 && (codes[k - 1] as number) > code) k--;
+      if (k === 0 || codes[k - 1] !== code) {
+        codes.push(code);
+        for (let m = codes.length - 1; m > k; m--) codes[m] = codes[m - 1] as number;
+        codes[k] = code;
+      }
       c0 = c1;
       c1 = c2;
     }
   }
-  codes.sort();
-  let k = 0;
-  for (let i = 0; i < n; i++) if (k === 0 || codes[i] !== codes[k - 1]) codes[k++] = codes[i] as number;
-  return codes.subarray(0, k);
+  return codes;
 }
 
 function keyOf(t: Term): string {
