@@ -37,7 +37,6 @@ import type { IdentityRules } from '../policy/policy.ts';
 import { type Identifier, type IdentifierKind, isNameKind, searchTokens } from './identifiers.ts';
 import { type MatchOutcome, type MatchReason, scoreCandidate } from './match.ts';
 import { detectLegalForm, translitKey } from './normalize.ts';
-import { trigrams } from './similarity.ts';
 
 export type ClusterRecord = { row: number; identifiers: Identifier[] };
 
@@ -123,8 +122,47 @@ export function blockingKeys(identifiers: readonly Identifier[]): Set<string> {
   return keys;
 }
 
-/** A distinct name or address with its trigrams and (when first needed) its transliteration key. */
-type Term = { text: string; trigrams: Set<string>; key: string | undefined };
+/** Exact keys are the kind-prefixed ones; name words are 'w:…' and word pairs 'p:…'. */
+function isExactKey(key: string): boolean {
+  return !(key.charCodeAt(1) === 58 && (key.charCodeAt(0) === 119 || key.charCodeAt(0) === 112)); // 'w:', 'p:'
+}
+
+/**
+ * A distinct name or address with its trigrams and (when first needed) its transliteration key.
+ * The trigrams are those of similarity.ts `trigrams`, each packed into one number (three UTF-16
+ * code units, 48 bits, exact in a double), sorted and distinct: no string per trigram, and a
+ * Jaccard index is one merge.
+ */
+type Term = { text: string; grams: number[]; key: string | undefined };
+
+const WHITESPACE = /\s+/;
+
+/** similarity.ts `trigrams(s)` as sorted distinct packed numbers. */
+function trigramCodes(s: string): number[] {
+  // A plain array of doubles (unboxed, on the heap): small typed arrays would each need a backing store.
+  const codes: number[] = [];
+  for (const word of s.split(WHITESPACE)) {
+    if (!word) continue;
+    // The word padded as `  ${word} `: windows over space, space, word…, space.
+    let c0 = 32;
+    let c1 = 32;
+    for (let i = 0; i <= word.length; i++) {
+      const c2 = i < word.length ? word.charCodeAt(i) : 32;
+      const code = c0 * 4294967296 + c1 * 65536 + c2;
+      // Insertion into the sorted distinct list (names are short).
+      let k = codes.length;
+      while (k > 0 && (codes[k - 1] as number) > code) k--;
+      if (k === 0 || codes[k - 1] !== code) {
+        codes.push(code);
+        for (let m = codes.length - 1; m > k; m--) codes[m] = codes[m - 1] as number;
+        codes[k] = code;
+      }
+      c0 = c1;
+      c1 = c2;
+    }
+  }
+  return codes;
+}
 
 function keyOf(t: Term): string {
   if (t.key === undefined) t.key = translitKey(t.text);
@@ -134,11 +172,22 @@ function keyOf(t: Term): string {
 function jaccard(a: Term, b: Term): number {
   if (!a.text || !b.text) return 0;
   if (a.text === b.text) return 1;
-  const [small, large] =
-    a.trigrams.size <= b.trigrams.size ? [a.trigrams, b.trigrams] : [b.trigrams, a.trigrams];
+  const x = a.grams;
+  const y = b.grams;
+  let i = 0;
+  let j = 0;
   let common = 0;
-  for (const x of small) if (large.has(x)) common++;
-  const union = small.size + large.size - common;
+  while (i < x.length && j < y.length) {
+    const u = x[i] as number;
+    const v = y[j] as number;
+    if (u === v) {
+      common++;
+      i++;
+      j++;
+    } else if (u < v) i++;
+    else j++;
+  }
+  const union = x.length + y.length - common;
   return union === 0 ? 0 : common / union;
 }
 
@@ -161,8 +210,8 @@ function termSimilarityAtLeast(a: Term, b: Term, need: number): number {
   const ka = keyOf(a);
   const keyed = ka !== '' && ka === keyOf(b);
   if (keyed && need <= 0.95) return termSimilarity(a, b);
-  const sa = a.trigrams.size;
-  const sb = b.trigrams.size;
+  const sa = a.grams.length;
+  const sb = b.grams.length;
   if (Math.min(sa, sb) < need * Math.max(sa, sb)) return keyed ? 0.95 : 0;
   return termSimilarity(a, b);
 }
@@ -176,7 +225,7 @@ export class NameSimilarityCache {
   term(text: string): Term {
     let t = this.terms.get(text);
     if (t === undefined) {
-      t = { text, trigrams: trigrams(text), key: undefined };
+      t = { text, grams: trigramCodes(text), key: undefined };
       this.terms.set(text, t);
     }
     return t;
@@ -332,26 +381,35 @@ export function clusterRecordsDetailed(
     seenRows.add(r.row);
   }
 
-  // Each record's blocks, with its own position in each (lists are in record order).
-  type Membership = { list: number[]; pos: number; exact: boolean };
-  const memberships: Membership[][] = [];
-  const blocks = new Map<string, number[]>();
+  // Each record's blocks, with its own position in each (lists are in record order): record i's
+  // memberships are memList/memPos/memExact[memStart[i] .. memStart[i + 1]) (flat arrays, not an
+  // object per membership).
+  const blockIndex = new Map<string, number>();
+  const blockLists: number[][] = [];
+  const memStart = new Int32Array(n + 1);
+  const memList: number[] = [];
+  const memPos: number[] = [];
+  const memExact: number[] = [];
   for (let i = 0; i < n; i++) {
-    const mine: Membership[] = [];
+    memStart[i] = memList.length;
     for (const key of blockingKeys((records[i] as ClusterRecord).identifiers)) {
-      let list = blocks.get(key);
-      if (list === undefined) {
-        list = [];
-        blocks.set(key, list);
+      let b = blockIndex.get(key);
+      if (b === undefined) {
+        b = blockLists.length;
+        blockLists.push([]);
+        blockIndex.set(key, b);
       }
+      const list = blockLists[b] as number[];
       if (list.length > maxBlock) continue; // one past the limit marks the key as skipped
-      mine.push({ list, pos: list.length, exact: !key.startsWith('w:') && !key.startsWith('p:') });
+      memList.push(b);
+      memPos.push(list.length);
+      memExact.push(isExactKey(key) ? 1 : 0);
       list.push(i);
     }
-    memberships.push(mine);
   }
+  memStart[n] = memList.length;
   let skippedKeys = 0;
-  for (const list of blocks.values()) if (list.length > maxBlock) skippedKeys++;
+  for (const list of blockLists) if (list.length > maxBlock) skippedKeys++;
 
   const attach = opts.attachNameOnly ?? true;
   const nameOnly = records.map((r) => attach && isNameOnly(r.identifiers));
@@ -377,16 +435,17 @@ export function clusterRecordsDetailed(
   const near: number[] = [];
   for (let i = 0; i < n; i++) {
     near.length = 0;
-    for (const m of memberships[i] as Membership[]) {
-      const list = m.list;
+    for (let m = memStart[i] as number; m < (memStart[i + 1] as number); m++) {
+      const list = blockLists[memList[m] as number] as number[];
       if (list.length > maxBlock) continue;
-      for (let k = m.pos + 1; k < list.length; k++) {
+      const isExact = memExact[m] === 1;
+      for (let k = (memPos[m] as number) + 1; k < list.length; k++) {
         const j = list[k] as number;
         if (mark[j] !== i) {
           mark[j] = i;
-          exact[j] = m.exact ? 1 : 0;
+          exact[j] = isExact ? 1 : 0;
           near.push(j);
-        } else if (m.exact) {
+        } else if (isExact) {
           exact[j] = 1;
         }
       }
@@ -481,7 +540,7 @@ export function clusterRecordsDetailed(
     edges,
     stats: {
       records: n,
-      blockingKeys: blocks.size,
+      blockingKeys: blockIndex.size,
       skippedKeys,
       candidatePairs,
       pairsScored,

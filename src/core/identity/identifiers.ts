@@ -5,7 +5,7 @@ import {
   normalizeAddress,
   normalizeEmail,
   normalizeOrgName,
-  normalizePhone,
+  normalizePhoneNumber,
   translitKey,
 } from './normalize.ts';
 import { validateInn, validateOgrn, validateOgrnip } from './ru-identifiers.ts';
@@ -82,6 +82,19 @@ export function isNameKind(kind: IdentifierKind): boolean {
 
 /** Search words of a name: its words, and the transliteration key of each (so «unix» finds «Юникс»). */
 export function searchTokens(normalized: string): string[] {
+  // A client's display and legal names usually normalise to one value, and an import computes a
+  // merged row's identifiers twice: memoised (bounded), each caller gets its own array.
+  let hit = searchTokensMemo.get(normalized);
+  if (hit === undefined) {
+    hit = computeSearchTokens(normalized);
+    if (searchTokensMemo.size >= 50_000) searchTokensMemo.clear();
+    searchTokensMemo.set(normalized, hit);
+  }
+  return [...hit];
+}
+const searchTokensMemo = new Map<string, readonly string[]>();
+
+function computeSearchTokens(normalized: string): string[] {
   const words = nameTokens(normalized);
   const out = new Set<string>();
   for (const w of words) {
@@ -98,19 +111,27 @@ export function searchTokens(normalized: string): string[] {
  */
 export function identifiersOf(c: ClientSnapshot): Identifier[] {
   const out: Identifier[] = [];
-  const seen = new Set<string>();
   const push = (id: Omit<Identifier, 'tokens'> & { city?: string | null }) => {
     if (!id.value) return;
-    const key = `${id.kind}|${id.value}|${id.sourceType}|${id.sourceId}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    const { city, ...rest } = id;
+    // One identifier per kind, value and source (a client has a handful: a scan beats a key string).
+    for (const o of out)
+      if (
+        o.kind === id.kind &&
+        o.value === id.value &&
+        o.sourceType === id.sourceType &&
+        o.sourceId === id.sourceId
+      )
+        return;
     out.push({
-      ...rest,
+      kind: id.kind,
+      value: id.value,
+      display: id.display,
+      sourceType: id.sourceType,
+      sourceId: id.sourceId,
       tokens: isNameKind(id.kind)
         ? searchTokens(id.value)
         : id.kind === 'address'
-          ? addressTokens(normalizeAddress(id.display), city ?? null)
+          ? addressTokens(normalizeAddress(id.display), id.city ?? null)
           : [],
     });
   };
@@ -157,7 +178,7 @@ export function identifiersOf(c: ClientSnapshot): Identifier[] {
       sourceId: k.id,
     });
     for (const p of k.phones) {
-      const r = normalizePhone(p);
+      const r = normalizePhoneNumber(p);
       if (r.ok) push({ kind: 'phone', value: r.e164, display: p, sourceType: 'contact', sourceId: k.id });
     }
     for (const m of k.emails) {

@@ -6,7 +6,7 @@
  * Pure: no I/O, no clock, no randomness. The only dependency is libphonenumber-js (the "max"
  * metadata, which is the one that can tell a mobile number from a fixed line).
  */
-import { isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { isSupportedCountry, type PhoneNumber, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 
 // ─────────────────────────────────────────────────────────────────────────────
 // Shared text folding
@@ -18,6 +18,9 @@ import { isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-j
  * lower-casing and NFKC do not commute for a few exotic characters and idempotency matters.
  */
 function foldText(raw: string): string {
+  // Fast path: ASCII, basic Cyrillic and common quotes/dashes are untouched by NFKC and by the
+  // mark removal, and lower-case into the same set, so one toLowerCase is the whole fold.
+  if (PLAIN_TEXT.test(raw)) return raw.toLowerCase().replace(/ё/g, 'е');
   let s = raw;
   for (let i = 0; i < 4; i++) {
     const next = s
@@ -29,17 +32,35 @@ function foldText(raw: string): string {
       .replace(/ё/g, 'е');
     if (next === s) break;
     s = next;
+    // The result is made of characters the chain leaves as they are: it is already stable.
+    if (STABLE_TEXT.test(s)) break;
   }
   return s;
 }
+
+/**
+ * Characters that every step of foldText's chain leaves as they are (NFKC/NFC-invariant, no
+ * upper case, no marks, not ё or №), and that cannot compose with a neighbour: ASCII without
+ * A-Z, а-я, «», ‘’“”„, en and em dashes.
+ */
+const STABLE_TEXT = /^[\0-@[-\x7f\u0430-\u044f\u00ab\u00bb\u2013\u2014\u2018\u2019\u201c-\u201e]*$/;
+/** STABLE_TEXT plus A-Z, А-Я, Ё and ё: one toLowerCase and ё → е bring these into STABLE_TEXT. */
+const PLAIN_TEXT = /^[\0-\x7f\u0410-\u044f\u0401\u0451\u00ab\u00bb\u2013\u2014\u2018\u2019\u201c-\u201e]*$/;
 
 /** An apostrophe inside a word (McDonald's, d'Arc) is dropped without splitting the word. */
 const INNER_APOSTROPHE = /(?<=[\p{L}\p{N}])['’ʼ`´‘](?=\p{L})/gu;
 /** Everything that is not a letter or digit — quotes of every kind, punctuation, symbols — is a space. */
 const NON_WORD = /[^\p{L}\p{N}]+/gu;
 
+const APOSTROPHES = /['’ʼ`´‘]/;
+
 function words(folded: string): string[] {
-  return folded.replace(INNER_APOSTROPHE, '').replace(NON_WORD, ' ').trim().split(' ').filter(Boolean);
+  // Same as replacing NON_WORD runs with a space, trimming and splitting on spaces: no whitespace
+  // is a letter or a digit, so every separator is one NON_WORD run.
+  const s = APOSTROPHES.test(folded) ? folded.replace(INNER_APOSTROPHE, '') : folded;
+  const out: string[] = [];
+  for (const w of s.split(NON_WORD)) if (w !== '') out.push(w);
+  return out;
 }
 
 /** A word list written as one whitespace-separated string (keeps long lists readable). */
@@ -98,12 +119,16 @@ const PLURAL_ADJECTIVE_ENDINGS: ReadonlySet<string> = new Set(['ые', 'ие', '
  */
 function wordMatcher(pattern: string): (word: string) => boolean {
   const stem = pattern.slice(0, -1);
-  if (pattern.endsWith('*')) return (w) => w.startsWith(stem);
-  if (pattern.endsWith('~')) {
-    return (w) => w.startsWith(stem) && !PLURAL_ADJECTIVE_ENDINGS.has(w.slice(stem.length));
-  }
-  return (w) => w === pattern;
+  let m: (word: string) => boolean;
+  if (pattern.endsWith('*')) m = (w) => w.startsWith(stem);
+  else if (pattern.endsWith('~')) {
+    m = (w) => w.startsWith(stem) && !PLURAL_ADJECTIVE_ENDINGS.has(w.slice(stem.length));
+  } else m = (w) => w === pattern;
+  LEGAL_FORM_PATTERNS.set(m, pattern);
+  return m;
 }
+/** Each matcher's pattern (for the first-character pre-test of stripLegalForms). */
+const LEGAL_FORM_PATTERNS = new Map<(word: string) => boolean, string>();
 
 function forms(edge: Edge, table: Readonly<Record<string, readonly string[]>>): LegalFormSpec[] {
   return Object.entries(table).flatMap(([canonical, spellings]) =>
@@ -205,38 +230,61 @@ const LEGAL_FORMS: readonly LegalFormSpec[] = [
   }),
 ].sort((a, b) => b.match.length - a.match.length); // longest first: «публичное акционерное общество» before «акционерное общество»
 
-type Word = { text: string; index: number };
 type FoundForm = { canonical: string; index: number };
 
-function matchesAt(ws: readonly Word[], start: number, spec: LegalFormSpec): boolean {
-  if (start < 0 || start + spec.match.length > ws.length) return false;
-  return spec.match.every((m, k) => m((ws[start + k] as Word).text));
+/** Each spec's first word's first character: a cheap test before the matchers run. */
+const LEGAL_FORM_FIRST_CHAR: Int32Array = Int32Array.from(LEGAL_FORMS, (spec) => {
+  // Every pattern starts with its stem (a '*' or '~' pattern has a non-empty stem), so a word that
+  // matches starts with the pattern's first character.
+  const first = spec.match[0];
+  return first === undefined ? -1 : (LEGAL_FORM_PATTERNS.get(first) as string).charCodeAt(0);
+});
+
+function matchesAt(ws: readonly string[], start: number, end: number, spec: LegalFormSpec): boolean {
+  const m = spec.match;
+  if (start < 0 || start + m.length > end) return false;
+  for (let k = 0; k < m.length; k++)
+    if (!(m[k] as (w: string) => boolean)(ws[start + k] as string)) return false;
+  return true;
 }
 
-/** Strips legal forms at both edges until none is left; reports each with its position in the name. */
-function stripLegalForms(input: readonly Word[]): { words: Word[]; found: FoundForm[] } {
-  let ws = [...input];
+/**
+ * Strips legal forms at both edges until none is left; reports each with its position in the name.
+ * The kept words are ws[start, end).
+ */
+function stripLegalForms(ws: readonly string[]): { start: number; end: number; found: FoundForm[] } {
+  let start = 0;
+  let end = ws.length;
   const found: FoundForm[] = [];
   let changed = true;
-  while (changed && ws.length > 0) {
+  while (changed && end > start) {
     changed = false;
-    for (const spec of LEGAL_FORMS) {
+    const lead = (ws[start] as string).charCodeAt(0);
+    for (let f = 0; f < LEGAL_FORMS.length; f++) {
+      const spec = LEGAL_FORMS[f] as LegalFormSpec;
+      const c = LEGAL_FORM_FIRST_CHAR[f] as number;
       const n = spec.match.length;
-      if (spec.edge !== 'trail' && matchesAt(ws, 0, spec)) {
-        found.push({ canonical: spec.canonical, index: (ws[0] as Word).index });
-        ws = ws.slice(n);
+      if (spec.edge !== 'trail' && lead === c && matchesAt(ws, start, end, spec)) {
+        found.push({ canonical: spec.canonical, index: start });
+        start += n;
         changed = true;
         break;
       }
-      if (spec.edge !== 'lead' && matchesAt(ws, ws.length - n, spec)) {
-        found.push({ canonical: spec.canonical, index: (ws[ws.length - n] as Word).index });
-        ws = ws.slice(0, ws.length - n);
+      const at = end - n;
+      if (
+        spec.edge !== 'lead' &&
+        at >= start &&
+        (ws[at] as string).charCodeAt(0) === c &&
+        matchesAt(ws, at, end, spec)
+      ) {
+        found.push({ canonical: spec.canonical, index: at });
+        end = at;
         changed = true;
         break;
       }
     }
   }
-  return { words: ws, found };
+  return { start, end, found };
 }
 
 /** Spellings of non-legal-form name parts unified to one word (anywhere in the name). */
@@ -244,30 +292,59 @@ const NAME_PHRASES: readonly { from: readonly string[]; to: string }[] = [
   { from: ['торговый', 'дом'], to: 'тд' },
   { from: ['группа', 'компаний'], to: 'гк' },
 ];
+const PHRASE_STARTS: ReadonlySet<string> = new Set(NAME_PHRASES.map((p) => p.from[0] as string));
 
 function unifyPhrases(ws: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < ws.length; i++) {
-    const phrase = NAME_PHRASES.find((p) => p.from.every((w, k) => ws[i + k] === w));
+    const w = ws[i] as string;
+    const phrase = PHRASE_STARTS.has(w)
+      ? NAME_PHRASES.find((p) => p.from.every((x, k) => ws[i + k] === x))
+      : undefined;
     if (phrase) {
       out.push(phrase.to);
       i += phrase.from.length - 1;
     } else {
-      out.push(ws[i] as string);
+      out.push(w);
     }
   }
   return out;
 }
 
-function analyseOrgName(name: string): { words: string[]; found: FoundForm[] } {
-  const ws = words(foldText(name)).map((text, index) => ({ text: foldHomoglyphs(text), index }));
+type OrgNameAnalysis = { normalized: string; legalForm: string | null };
+
+/** normalizeOrgName and detectLegalForm of one name, computed together and memoised (bounded). */
+function analyseOrgName(name: string): OrgNameAnalysis {
+  const hit = orgNameMemo.get(name);
+  if (hit !== undefined) return hit;
+  const ws = words(foldText(name));
+  for (let i = 0; i < ws.length; i++) ws[i] = foldHomoglyphs(ws[i] as string);
   const stripped = stripLegalForms(ws);
-  return { words: unifyPhrases(stripped.words.map((w) => w.text)), found: stripped.found };
+  let legalForm: FoundForm | null = null;
+  for (const f of stripped.found) if (legalForm === null || f.index < legalForm.index) legalForm = f;
+  const value: OrgNameAnalysis = {
+    normalized: unifyPhrases(ws.slice(stripped.start, stripped.end)).join(' '),
+    legalForm: legalForm === null ? null : legalForm.canonical,
+  };
+  if (orgNameMemo.size >= ORG_NAME_MEMO_SIZE) orgNameMemo.clear();
+  orgNameMemo.set(name, value);
+  // The normalised name is analysed next (nameTokens, a stored value). When it is plain lower-case
+  // text, its analysis is known: it folds to itself, its words are the kept words (no legal form at
+  // either edge, or stripping would have gone on; the unified «тд»/«гк» match no form), and
+  // unifying them again changes nothing.
+  if (
+    value.normalized !== name &&
+    PLAIN_NORMALIZED.test(value.normalized) &&
+    !orgNameMemo.has(value.normalized)
+  )
+    orgNameMemo.set(value.normalized, { normalized: value.normalized, legalForm: null });
+  return value;
 }
+const PLAIN_NORMALIZED = /^[a-z0-9\u0430-\u044f ]*$/;
 
 /** Organisation name → comparison form: legal forms stripped (short and full spellings, Russian and foreign), quotes of every kind removed, lower-case, ё→е, punctuation → space, spaces collapsed. '' if nothing is left. */
 export function normalizeOrgName(name: string): string {
-  return memo(orgNameMemo, name, () => analyseOrgName(name).words.join(' '));
+  return analyseOrgName(name).normalized;
 }
 
 /**
@@ -283,15 +360,19 @@ function memo(map: Map<string, string>, key: string, compute: () => string): str
   map.set(key, value);
   return value;
 }
-const orgNameMemo = new Map<string, string>();
+/**
+ * Larger than the others: an import of 20,000 rows asks for each display and legal name, raw and
+ * normalised, several times (rows, identifiers, grouping), and a memo that is cleared half way
+ * through computes them all again.
+ */
+const ORG_NAME_MEMO_SIZE = 200_000;
+const orgNameMemo = new Map<string, OrgNameAnalysis>();
 const addressMemo = new Map<string, string>();
 const addressKeyMemo = new Map<string, string>();
 
 /** Legal form found in a name, canonical short spelling ('ООО','ОАО','ЗАО','АО','ПАО','НАО','ИП','LLC','LTD','INC','GMBH','NV','BV', …) or null. The leftmost one if a name carries two. */
 export function detectLegalForm(name: string): string | null {
-  const { found } = analyseOrgName(name);
-  if (found.length === 0) return null;
-  return found.reduce((a, b) => (b.index < a.index ? b : a)).canonical;
+  return analyseOrgName(name).legalForm;
 }
 
 // ─────────────────────────────────────────────────────────────────────────────
@@ -351,21 +432,22 @@ const LATIN_SPECIALS: Readonly<Record<string, string>> = {
 };
 
 /** Ordered rewrites on the Latin string; each is documented in translitKey. */
-const LATIN_FOLDS: readonly [RegExp, string][] = [
-  [/y/g, 'i'],
-  [/shch/g, 'sh'],
-  [/sch/g, 'sh'],
-  [/tch/g, 'ch'],
-  [/ck/g, 'k'],
-  [/c(?=[ei])/g, 's'],
-  [/c(?!h)/g, 'k'],
-  [/kh/g, 'h'],
-  [/ph/g, 'f'],
-  [/th/g, 't'],
-  [/w/g, 'v'],
-  [/q/g, 'k'],
-  [/ts/g, 's'],
-  [/ks/g, 'x'],
+const LATIN_FOLDS: readonly [RegExp, string, string][] = [
+  // The third item is text every match contains: without it the rewrite is skipped.
+  [/y/g, 'i', 'y'],
+  [/shch/g, 'sh', 'shch'],
+  [/sch/g, 'sh', 'sch'],
+  [/tch/g, 'ch', 'tch'],
+  [/ck/g, 'k', 'ck'],
+  [/c(?=[ei])/g, 's', 'c'],
+  [/c(?!h)/g, 'k', 'c'],
+  [/kh/g, 'h', 'kh'],
+  [/ph/g, 'f', 'ph'],
+  [/th/g, 't', 'th'],
+  [/w/g, 'v', 'w'],
+  [/q/g, 'k', 'q'],
+  [/ts/g, 's', 'ts'],
+  [/ks/g, 'x', 'ks'],
 ];
 
 /**
@@ -393,30 +475,72 @@ export function translitKey(normalizedName: string): string {
   const hit = translitMemo.get(normalizedName);
   if (hit !== undefined) return hit;
   const key = computeTranslitKey(normalizedName);
-  if (translitMemo.size >= 50_000) translitMemo.clear();
+  if (translitMemo.size >= 200_000) translitMemo.clear();
   translitMemo.set(normalizedName, key);
   return key;
 }
 
 const translitMemo = new Map<string, string>();
 
+/**
+ * ASCII without A-Z, а-я and ё: unchanged by NFKC/NFC and by upper- then lower-casing, and
+ * transliterated to ASCII, where NFD changes nothing and «letter or digit» is [a-z0-9].
+ */
+const PLAIN_LOWER = /^[\0-@[-\x7f\u0430-\u044f\u0451]*$/;
+
 function computeTranslitKey(normalizedName: string): string {
-  const folded = normalizedName
-    .normalize('NFKC')
-    .toUpperCase()
-    .toLowerCase()
-    .normalize('NFC')
-    .replace(/ё/g, 'е');
-  let latin = '';
-  for (const ch of folded) latin += CYRILLIC_TO_LATIN[ch] ?? LATIN_SPECIALS[ch] ?? ch;
-  let s = latin
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .replace(/[^\p{L}\p{N}]/gu, '');
-  for (const [re, to] of LATIN_FOLDS) s = s.replace(re, to);
+  let s: string;
+  const plain = PLAIN_LOWER.test(normalizedName);
+  if (plain) {
+    let latin = '';
+    for (const ch of normalizedName) latin += CYRILLIC_TO_LATIN[ch] ?? ch;
+    s = latin.replace(/[^a-z0-9]/g, '');
+  } else {
+    const folded = normalizedName
+      .normalize('NFKC')
+      .toUpperCase()
+      .toLowerCase()
+      .normalize('NFC')
+      .replace(/ё/g, 'е');
+    let latin = '';
+    for (const ch of folded) latin += CYRILLIC_TO_LATIN[ch] ?? LATIN_SPECIALS[ch] ?? ch;
+    s = latin
+      .normalize('NFD')
+      .replace(/\p{M}/gu, '')
+      .replace(/[^\p{L}\p{N}]/gu, '');
+  }
+  for (const [re, to, needle] of LATIN_FOLDS) if (s.includes(needle)) s = s.replace(re, to);
+  if (plain) return consonantSkeleton(s);
   s = s.replace(/^[aeiou]+/, (run) => run.slice(-1));
   s = s.slice(0, 1) + s.slice(1).replace(/[aeiou]/g, '');
   return s.replace(/(.)\1+/gu, '$1');
+}
+
+const isVowel = (c: number) => c === 97 || c === 101 || c === 105 || c === 111 || c === 117; // a e i o u
+
+/**
+ * Step 5 of translitKey on an ASCII string, in one pass: a leading run of vowels becomes its last
+ * vowel, later vowels are dropped, and runs of one letter collapse.
+ */
+function consonantSkeleton(s: string): string {
+  let i = 0;
+  while (i < s.length && isVowel(s.charCodeAt(i))) i++;
+  let out = '';
+  let last = -1;
+  // The first kept character: the leading run's last vowel, or the first character.
+  let k = i > 0 ? i - 1 : 0;
+  if (k < s.length) {
+    last = s.charCodeAt(k);
+    out = s.charAt(k);
+    k++;
+  }
+  for (; k < s.length; k++) {
+    const c = s.charCodeAt(k);
+    if (isVowel(c) || c === last) continue;
+    out += s.charAt(k);
+    last = c;
+  }
+  return out;
 }
 
 // ─────────────────────────────────────────────────────────────────────────────
@@ -456,7 +580,8 @@ export const NAME_STOP_WORDS: ReadonlySet<string> = new Set(
  */
 export function nameTokens(normalizedName: string): string[] {
   const all = [...new Set(normalizeOrgName(normalizedName).split(' ').filter(Boolean))];
-  const kept = all.filter((w) => !NAME_STOP_WORDS.has(w) && !/^\p{L}$/u.test(w));
+  // A single letter is one or two UTF-16 units: the regular expression only runs on those.
+  const kept = all.filter((w) => !NAME_STOP_WORDS.has(w) && !(w.length <= 2 && /^\p{L}$/u.test(w)));
   return kept.length > 0 ? kept : all;
 }
 
@@ -486,6 +611,54 @@ const PHONE_CHARS = /^[\d\s()+\-.\u2010-\u2015\u2212/]*$/u;
  * defaultRegion means international (+…) numbers only.
  */
 export function normalizePhone(raw: string, defaultRegion: 'RU' | string = 'RU'): PhoneResult {
+  const hit = parsePhoneMemo(raw, defaultRegion);
+  if (!hit.ok) return { ok: false, error: hit.error };
+  if (hit.kind === undefined) {
+    const type = hit.parsed.getType();
+    hit.kind = type === 'MOBILE' ? 'mobile' : type === 'FIXED_LINE' ? 'fixed' : 'other';
+  }
+  return { ok: true, e164: hit.e164, extension: hit.extension, kind: hit.kind };
+}
+
+/**
+ * normalizePhone without the number's kind (mobile/fixed), which costs as much again to find:
+ * the same `ok`, `e164` and `error` for every input.
+ */
+export function normalizePhoneNumber(
+  raw: string,
+  defaultRegion: 'RU' | string = 'RU',
+): { ok: true; e164: string } | { ok: false; error: 'INVALID_PHONE' | 'EMPTY' } {
+  const hit = parsePhoneMemo(raw, defaultRegion);
+  return hit.ok ? { ok: true, e164: hit.e164 } : { ok: false, error: hit.error };
+}
+
+type ParsedPhone =
+  | {
+      ok: true;
+      e164: string;
+      extension: string | null;
+      parsed: PhoneNumber;
+      kind: 'mobile' | 'fixed' | 'other' | undefined;
+    }
+  | { ok: false; error: 'INVALID_PHONE' | 'EMPTY' };
+
+/**
+ * An import normalises each phone when it reads the row and again for its identifiers; parsing
+ * is the expensive part, so it is memoised (bounded). Callers get copies, never the entry.
+ */
+function parsePhoneMemo(raw: string, defaultRegion: string): ParsedPhone {
+  const key = `${defaultRegion}\u0000${raw}`;
+  let hit = phoneMemo.get(key);
+  if (hit === undefined) {
+    hit = parsePhone(raw, defaultRegion);
+    if (phoneMemo.size >= 50_000) phoneMemo.clear();
+    phoneMemo.set(key, hit);
+  }
+  return hit;
+}
+const phoneMemo = new Map<string, ParsedPhone>();
+
+function parsePhone(raw: string, defaultRegion: string): ParsedPhone {
   const s = raw.normalize('NFKC').toLowerCase().trim();
   if (!/[\p{L}\p{N}]/u.test(s)) return { ok: false, error: 'EMPTY' };
   const ext = PHONE_EXTENSION.exec(s);
@@ -499,9 +672,7 @@ export function normalizePhone(raw: string, defaultRegion: 'RU' | string = 'RU')
     extract: false,
   });
   if (!parsed?.isValid()) return { ok: false, error: 'INVALID_PHONE' };
-  const type = parsed.getType();
-  const kind = type === 'MOBILE' ? 'mobile' : type === 'FIXED_LINE' ? 'fixed' : 'other';
-  return { ok: true, e164: parsed.number, extension, kind };
+  return { ok: true, e164: parsed.number, extension, parsed, kind: undefined };
 }
 
 // ─────────────────────────────────────────────────────────────────────────────
@@ -628,13 +799,14 @@ const ADDRESS_WORDS: Readonly<Record<string, string>> = Object.fromEntries(
 );
 
 /** Hyphenated abbreviations, rewritten before punctuation becomes space. */
-const ADDRESS_HYPHENATED: readonly [RegExp, string][] = [
-  [/(?<!\p{L})пр-?к?т(?!\p{L})/gu, ' пр '],
-  [/(?<!\p{L})б-р(?!\p{L})/gu, ' бул '],
-  [/(?<!\p{L})пр-д(?!\p{L})/gu, ' проезд '],
-  [/(?<!\p{L})р-о?н(?!\p{L})/gu, ' рн '],
-  [/(?<!\p{L})мкр-н(?!\p{L})/gu, ' мкр '],
-  [/(?<!\p{L})российск\p{L}*\s+федераци\p{L}*/gu, ' россия '],
+const ADDRESS_HYPHENATED: readonly [RegExp, string, string][] = [
+  // The third item is text every match contains: without it the rewrite is skipped.
+  [/(?<!\p{L})пр-?к?т(?!\p{L})/gu, ' пр ', 'пр'],
+  [/(?<!\p{L})б-р(?!\p{L})/gu, ' бул ', 'б-р'],
+  [/(?<!\p{L})пр-д(?!\p{L})/gu, ' проезд ', 'пр-д'],
+  [/(?<!\p{L})р-о?н(?!\p{L})/gu, ' рн ', 'р-'],
+  [/(?<!\p{L})мкр-н(?!\p{L})/gu, ' мкр ', 'мкр-н'],
+  [/(?<!\p{L})российск\p{L}*\s+федераци\p{L}*/gu, ' россия ', 'российск'],
 ];
 
 const CANONICAL_ADDRESS_MARKERS: ReadonlySet<string> = new Set(Object.values(ADDRESS_WORDS));
@@ -654,15 +826,30 @@ const NUMBERED_MARKERS: ReadonlySet<string> = new Set([
 /** Ordinal endings after a number («5-й проезд», «1-я линия») carry nothing. 'е' is kept: it may be a литера. */
 const ORDINAL_ENDINGS: ReadonlySet<string> = new Set(wordList('й я го ого ой ий ый ая ое ья ом ым ей'));
 const NUMBER = /^\d/;
+const HAS_DIGIT = /\d/;
 
-function addressTokens(raw: string): string[] {
+/**
+ * The tokens of an address or of one comma-separated part of it, memoised (bounded): parts repeat
+ * from address to address («г. Самара», «ул. Ленинская»). The array is shared: callers must not
+ * change it.
+ */
+function addressTokens(raw: string): readonly string[] {
+  let hit = addressTokensMemo.get(raw);
+  if (hit === undefined) {
+    hit = computeAddressTokens(raw);
+    if (addressTokensMemo.size >= 50_000) addressTokensMemo.clear();
+    addressTokensMemo.set(raw, hit);
+  }
+  return hit;
+}
+const addressTokensMemo = new Map<string, readonly string[]>();
+
+function computeAddressTokens(raw: string): string[] {
   let s = foldText(raw);
-  for (const [re, to] of ADDRESS_HYPHENATED) s = s.replace(re, to);
-  s = s
-    .replace(/[^\p{L}\p{N}/]+/gu, ' ')
-    .replace(/(?<!\d)\/|\/(?!\d)/g, ' ')
-    .replace(/(\d)(?=\p{L})/gu, '$1 ')
-    .replace(/(\p{L})(?=\d)/gu, '$1 ');
+  for (const [re, to, needle] of ADDRESS_HYPHENATED) if (s.includes(needle)) s = s.replace(re, to);
+  s = s.replace(/[^\p{L}\p{N}/]+/gu, ' ');
+  if (s.includes('/')) s = s.replace(/(?<!\d)\/|\/(?!\d)/g, ' ');
+  if (HAS_DIGIT.test(s)) s = s.replace(/(\d)(?=\p{L})/gu, '$1 ').replace(/(\p{L})(?=\d)/gu, '$1 ');
   const ws = s
     .split(' ')
     .filter((w) => w !== '' && !/^\d{6}$/.test(w)) // postal codes

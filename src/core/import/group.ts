@@ -17,6 +17,18 @@ export function importIdentifiers(r: Omit<ImportRecord, 'row' | 'kind' | 'owner'
   });
 }
 
+/** A deep copy of a record (what structuredClone gives, without its cost). */
+function cloneRecord(r: ImportRecord): ImportRecord {
+  return {
+    ...r,
+    legalEntities: r.legalEntities.map((e) => ({ ...e })),
+    brands: r.brands.map((b) => ({ ...b })),
+    contacts: r.contacts.map((c) => ({ ...c, phones: [...c.phones], emails: [...c.emails] })),
+    addresses: r.addresses.map((a) => ({ ...a })),
+    owner: r.owner ? { ...r.owner } : r.owner,
+  };
+}
+
 export type FileGroup = {
   /** The first row of the group: the client the others fold into. */
   leader: number;
@@ -79,7 +91,7 @@ export function groupWithinFile(records: readonly ImportRecord[], rules: Identit
       groups.push({ leader: lead.row, rows: [lead.row], record: lead, identifiers: idsByRow.get(lead.row)! });
       continue;
     }
-    const record: ImportRecord = structuredClone(lead);
+    const record = cloneRecord(lead);
     for (const m of members) if (m !== lead) mergeRecords(record, m);
     groups.push({
       identifiers: importIdentifiers(record),

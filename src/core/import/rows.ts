@@ -1,4 +1,9 @@
-import { detectLegalForm, normalizeEmail, normalizeOrgName, normalizePhone } from '../identity/normalize.ts';
+import {
+  detectLegalForm,
+  normalizeEmail,
+  normalizeOrgName,
+  normalizePhoneNumber,
+} from '../identity/normalize.ts';
 import { validateInn, validateKpp, validateOgrn, validateOgrnip } from '../identity/ru-identifiers.ts';
 import type { ImportField, Mapping } from './presets.ts';
 
@@ -167,7 +172,7 @@ export function rowToRecord(
   const phones: string[] = [];
   for (const c of cells(raw, mapping, 'phone'))
     for (const p of split(c.value, false)) {
-      const r = normalizePhone(p);
+      const r = normalizePhoneNumber(p);
       if (r.ok) phones.push(p);
       else if (r.error === 'INVALID_PHONE') issue({ column: c.column, value: p }, 'INVALID_PHONE');
     }
