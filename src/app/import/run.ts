@@ -9,7 +9,12 @@ import {
   presetMapping,
 } from '../../core/import/presets.ts';
 import { type ImportIssue, type ImportRecord, rowToRecord } from '../../core/import/rows.ts';
-import type { ClientSnapshot, Identifier } from '../../core/identity/identifiers.ts';
+import {
+  type ClientSnapshot,
+  type Identifier,
+  type IdentifierRow,
+  identifierFromRow,
+} from '../../core/identity/identifiers.ts';
 import { rankCandidates, type ScoredCandidate, scoreCandidate } from '../../core/identity/match.ts';
 import { type ReasonCode, reasonCodeOf } from '../../core/identity/reason-code.ts';
 import {
@@ -142,13 +147,22 @@ async function resolveLine(ex: Executor, line: string | undefined): Promise<Outc
   return ok(found[0].id);
 }
 
-/** Candidates for a batch of records: one statement for every exact key and exact name of the batch. */
-async function matchBatch(ex: Executor, rules: Rules, batch: Internal[], fuzzy: boolean): Promise<void> {
-  // One (kind, value) probe per key on client_identifiers (kind, value). A name is probed once across
-  // the name kinds (client, legal entity, brand); a name or an address reads at most WEAK_PROBE clients:
-  // namesakes and the other tenants of a business centre add cost, not evidence (the one that is the
-  // same client is also found by its ИНН, phone or e-mail); a strong key (ИНН, ОГРН, phone, e-mail,
-  // domain) reads up to 20.
+type BatchCandidates = {
+  perGroup: Map<number, Set<number>>;
+  byClient: Map<number, Identifier[]>;
+  contactNames: Map<number, string>;
+};
+
+/**
+ * Candidates for a batch of records with all their identifiers. One (kind, value) probe per key on
+ * client_identifiers (kind, value); a name is probed once across the name kinds (client, legal entity,
+ * brand); a name or an address reads at most WEAK_PROBE clients: namesakes and the other tenants of a
+ * business centre add cost, not evidence (the one that is the same client is also found by its ИНН,
+ * phone or e-mail); a strong key (ИНН, ОГРН, phone, e-mail, domain) reads up to 20. Without the fuzzy
+ * name search (large files) this is one statement, so the caller can score the previous batch while
+ * the database answers it.
+ */
+async function fetchBatch(ex: Executor, batch: Internal[], fuzzy: boolean): Promise<BatchCandidates> {
   const keys: { k: string; v: string; i: number; l: number }[] = [];
   batch.forEach((g, i) => {
     const seen = new Set<string>();
@@ -167,37 +181,63 @@ async function matchBatch(ex: Executor, rules: Rules, batch: Internal[], fuzzy: 
     }
   });
   const perGroup = new Map<number, Set<number>>();
-  if (keys.length) {
-    const found = await rows<{ i: number; client_id: number }>(
+  const byClient = new Map<number, Identifier[]>();
+  const contactNames = new Map<number, string>();
+  const probe = sql`SELECT x.i, c.client_id FROM json_to_recordset(${JSON.stringify(keys)}::json) AS x(k text, v text, i int, l int)
+      CROSS JOIN LATERAL (
+        SELECT ci.client_id FROM client_identifiers ci
+        WHERE ci.kind = ANY (CASE WHEN x.k = 'name' THEN ${NAME_KINDS_SQL} ELSE ARRAY[x.k] END)
+          AND ci.value = x.v LIMIT x.l) c`;
+  const hit = (i: number, clientId: number) => {
+    const s = perGroup.get(i) ?? new Set<number>();
+    perGroup.set(i, s);
+    s.add(clientId);
+  };
+  if (!fuzzy) {
+    if (keys.length === 0) return { perGroup, byClient, contactNames };
+    // The probe's hits (i set) and every identifier of the clients hit (i null), one round trip.
+    const found = await rows<IdentifierRow & { i: number | null }>(
       ex,
-      sql`SELECT x.i, c.client_id FROM json_to_recordset(${JSON.stringify(keys)}::json) AS x(k text, v text, i int, l int)
-          CROSS JOIN LATERAL (
-            SELECT ci.client_id FROM client_identifiers ci
-            WHERE ci.kind = ANY (CASE WHEN x.k = 'name' THEN ${NAME_KINDS_SQL} ELSE ARRAY[x.k] END)
-              AND ci.value = x.v LIMIT x.l) c`,
+      sql`WITH hit AS MATERIALIZED (${probe})
+          SELECT i, client_id, NULL AS kind, NULL AS value, NULL AS display, NULL AS source_type, NULL::int AS source_id FROM hit
+          UNION ALL
+          SELECT NULL, ci.client_id, ci.kind, ci.value, ci.display, ci.source_type, ci.source_id
+          FROM client_identifiers ci WHERE ci.client_id IN (SELECT DISTINCT client_id FROM hit)`,
     );
-    for (const f of found) {
-      const s = perGroup.get(f.i) ?? new Set<number>();
-      perGroup.set(f.i, s);
-      s.add(f.client_id);
+    for (const r of found) {
+      if (r.i !== null) {
+        hit(r.i, r.client_id);
+        continue;
+      }
+      const list = byClient.get(r.client_id) ?? [];
+      list.push(identifierFromRow(r));
+      byClient.set(r.client_id, list);
+      if (r.kind === 'contact_name') contactNames.set(r.source_id, r.display);
     }
+    return { perGroup, byClient, contactNames };
   }
-  if (fuzzy) {
-    for (let i = 0; i < batch.length; i++) {
-      if (perGroup.has(i)) continue;
-      const words = [
-        ...new Set(
-          batch[i]!.ids.filter((q) => q.kind !== 'contact_name' && q.tokens.length).flatMap((q) =>
-            nameTokens(q.value),
-          ),
+  if (keys.length)
+    for (const f of await rows<{ i: number; client_id: number }>(ex, probe)) hit(f.i, f.client_id);
+  for (let i = 0; i < batch.length; i++) {
+    if (perGroup.has(i)) continue;
+    const words = [
+      ...new Set(
+        batch[i]!.ids.filter((q) => q.kind !== 'contact_name' && q.tokens.length).flatMap((q) =>
+          nameTokens(q.value),
         ),
-      ];
-      const named = await nameCandidates(ex, words, { lastIsPrefix: false, limit: 20 });
-      if (named.length) perGroup.set(i, new Set(named.map((n) => n.clientId)));
-    }
+      ),
+    ];
+    const named = await nameCandidates(ex, words, { lastIsPrefix: false, limit: 20 });
+    for (const n of named) hit(i, n.clientId);
   }
   const all = [...new Set([...perGroup.values()].flatMap((s) => [...s]))];
-  const { byClient, contactNames } = await identifiersOfClients(ex, all);
+  const ids = await identifiersOfClients(ex, all);
+  return { perGroup, byClient: ids.byClient, contactNames: ids.contactNames };
+}
+
+/** Score a batch's candidates (the core): the best one per record, with its identifiers. */
+function scoreBatch(rules: Rules, batch: Internal[], found: BatchCandidates): void {
+  const { perGroup, byClient, contactNames } = found;
   batch.forEach((g, i) => {
     const ids = [...(perGroup.get(i) ?? [])];
     const ranked = rankCandidates(
@@ -368,9 +408,21 @@ async function planImport(
     },
   }));
   const fuzzy = parsed.rows.length <= FUZZY_NAME_ROWS;
-  for (let k = 0; k < internal.length; k += BATCH) {
-    await matchBatch(ex, rules.value, internal.slice(k, k + BATCH), fuzzy);
-    onProgress?.({ phase: 'match', done: Math.min(k + BATCH, internal.length), total: internal.length });
+  // The next batch's candidates are fetched while this one is scored (JS and the database overlap).
+  const batches: Internal[][] = [];
+  for (let k = 0; k < internal.length; k += BATCH) batches.push(internal.slice(k, k + BATCH));
+  let next: Promise<BatchCandidates> | null = batches[0] ? fetchBatch(ex, batches[0], fuzzy) : null;
+  for (let b = 0; b < batches.length; b++) {
+    const found = await next!;
+    next = batches[b + 1] ? fetchBatch(ex, batches[b + 1]!, fuzzy) : null;
+    // Awaited on the next turn; this only keeps a failure meanwhile from being an unhandled rejection.
+    next?.catch(() => {});
+    scoreBatch(rules.value, batches[b]!, found);
+    onProgress?.({
+      phase: 'match',
+      done: Math.min((b + 1) * BATCH, internal.length),
+      total: internal.length,
+    });
   }
   const confirm = settings.confirmMaybe;
   const confirmed = (g: GroupDecision) =>

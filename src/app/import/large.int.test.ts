@@ -1,0 +1,101 @@
+import Papa from 'papaparse';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addTestUser, createTestEnv, type Seller, type TestEnv } from '../../../test/helpers.ts';
+import { createRng } from '../../core/demo/prng.ts';
+import { generateInn10 } from '../../core/identity/ru-identifiers.ts';
+import { rows } from '../../db/raw.ts';
+import { createClient } from '../use-cases/create-client.ts';
+import { FUZZY_NAME_ROWS, runImport } from './run.ts';
+
+/**
+ * A file larger than FUZZY_NAME_ROWS takes the large-file path: exact keys only, batches of 2 000
+ * whose candidates are fetched (one statement) while the previous batch is scored. Duplicates in the
+ * second batch must be found as surely as in the first.
+ */
+let env: TestEnv;
+let head: Seller;
+let baseA: number;
+let baseB: number;
+const rng = createRng(77);
+const innA = generateInn10(rng, '77');
+const innB = generateInn10(rng, '78');
+const ROWS = FUZZY_NAME_ROWS + 700;
+
+beforeAll(async () => {
+  env = await createTestEnv();
+  head = await addTestUser(env, 'head');
+  const actor = { kind: 'user' as const, id: head.id, role: 'head' as const };
+  const a = await createClient(env.ctx, {
+    actor,
+    displayName: 'Альфа Трейд',
+    legalEntities: [{ name: 'ООО «Альфа Трейд»', inn: innA }],
+    claim: false,
+  });
+  const b = await createClient(env.ctx, {
+    actor,
+    displayName: 'Бета Сервис',
+    contacts: [{ name: 'Петров Пётр', phones: ['+7 495 111-22-33'] }],
+    claim: false,
+  });
+  if (!a.ok || !b.ok) throw new Error('base clients');
+  baseA = a.value.id;
+  baseB = b.value.id;
+}, 120_000);
+afterAll(() => env.close());
+
+describe(`a file of ${ROWS} rows (the large-file path)`, () => {
+  it('links base clients by ИНН and phone in either batch and folds repeated rows', async () => {
+    const data: string[][] = [];
+    for (let i = 0; i < ROWS; i++) {
+      const phone = `+7 916 ${String(1_000_000 + i).slice(1, 4)}-${String(1_000_000 + i).slice(4, 6)}-${String(1_000_000 + i).slice(6)}`;
+      data.push([`Компания номер ${i} Зет`, '', phone, '']);
+    }
+    // Row 11 (first batch): the base client A by its ИНН, spelled differently.
+    data[9] = ['ООО "АЛЬФА-ТРЕЙД"', innA, '', ''];
+    // Row 2 402 (second batch): the base client B by its phone in another format.
+    data[2400] = ['Бета', '', '8 (495) 111 22 33', ''];
+    // Rows 2 502 and 2 602: the same new company twice (its phone reformatted).
+    data[2500] = ['Гамма Плюс', '', '+7 912 000-00-01', ''];
+    data[2600] = ['Гамма Плюс', '', '89120000001', ''];
+    const csv = Papa.unparse({ fields: ['Название', 'ИНН', 'Телефон', 'Адрес'], data }, { delimiter: ';' });
+    const [{ n: before }] = await rows<{ n: number }>(
+      env.ctx.db,
+      sql`SELECT count(*)::int AS n FROM clients`,
+    );
+    const progress: number[] = [];
+    const res = await runImport(env.ctx, {
+      actor: { id: head.id, role: 'head' },
+      file: { name: 'large.csv', bytes: Buffer.from(csv, 'utf8') },
+      settings: {},
+      dryRun: false,
+      onProgress: (p) => {
+        if (p.phase === 'match') progress.push(p.done);
+      },
+    });
+    expect(res.ok).toBe(true);
+    if (!res.ok) return;
+    const { counts, groups } = res.value.plan;
+    expect(progress).toEqual([2000, ROWS - 1]);
+    expect(counts.rows).toBe(ROWS);
+    expect(counts.linked).toBe(2);
+    expect(counts.sameInFile).toBe(1);
+    expect(groups.find((g) => g.row === 11)).toMatchObject({ decision: 'link', clientId: baseA });
+    expect(groups.find((g) => g.row === 2402)).toMatchObject({ decision: 'link', clientId: baseB });
+    expect(groups.find((g) => g.row === 2502)).toMatchObject({ rows: [2502, 2602], decision: 'create' });
+    const [{ n: after }] = await rows<{ n: number }>(env.ctx.db, sql`SELECT count(*)::int AS n FROM clients`);
+    expect(after - before).toBe(counts.created);
+    expect(counts.created).toBe(ROWS - 3);
+    // The linked client gained the phone of its row; the new clients are found by theirs.
+    const [{ n: phonesOfB }] = await rows<{ n: number }>(
+      env.ctx.db,
+      sql`SELECT count(*)::int AS n FROM client_identifiers WHERE client_id = ${baseB} AND kind = 'phone'`,
+    );
+    expect(phonesOfB).toBe(1);
+    const [hit] = await rows<{ client_id: number }>(
+      env.ctx.db,
+      sql`SELECT client_id FROM client_identifiers WHERE kind = 'phone' AND value = '+79120000001'`,
+    );
+    expect(hit?.client_id).toBe(groups.find((g) => g.row === 2502)!.clientId);
+  }, 300_000);
+});
