@@ -19,7 +19,6 @@ let baseA: number;
 let baseB: number;
 const rng = createRng(77);
 const innA = generateInn10(rng, '77');
-const innB = generateInn10(rng, '78');
 const ROWS = FUZZY_NAME_ROWS + 700;
 
 beforeAll(async () => {
