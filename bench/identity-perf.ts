@@ -16,7 +16,8 @@
  * Environment: BENCH_DATABASE_URL (else DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test);
  * the flags' defaults can also come from BENCH_IDENTITY_CLIENTS (100000, PostgreSQL),
  * BENCH_IDENTITY_PGLITE_CLIENTS (50000), BENCH_IDENTITY_SAMPLE (300 sampled clients),
- * BENCH_IDENTITY_SKIP_PG / BENCH_IDENTITY_SKIP_PGLITE (=1).
+ * BENCH_IDENTITY_SKIP_PG / BENCH_IDENTITY_SKIP_PGLITE (=1), BENCH_IDENTITY_FROM=db (the PostgreSQL run
+ * measures a copy of an already loaded database, e.g. one `fairbase demo --clients 1000000` filled).
  *
  * Recall rule: a query is a hit when lookup's top 10 holds the sampled client or, for name queries,
  * another client with the identical display name once the demo's namesake suffix («… (Кировский р-н)»,
@@ -65,6 +66,8 @@ const started = performance.now();
 const log = (s: string) =>
   console.log(`[${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s] ${s}`);
 
+/** BENCH_IDENTITY_FROM=db: the PostgreSQL run measures a copy of that database (e.g. `fairbase demo --clients 1000000`). */
+const FROM = process.env.BENCH_IDENTITY_FROM;
 const adminUrl =
   process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 function flag(name: string): string | undefined {
@@ -166,7 +169,19 @@ async function loadAndIndex(e: Engine, clients: number): Promise<LoadInfo> {
   };
   let loaded: number;
   let extra = '';
-  if (LOADER === 'demo') {
+  if (FROM && e.name === 'pg') {
+    // A copy of an already loaded database (BENCH_IDENTITY_FROM): nothing to load.
+    const [n] = await e.raw<{ n: number }>('SELECT count(*)::int AS n FROM clients');
+    loaded = n!.n;
+    extra = `copy of database ${FROM}`;
+    await addUser(e.ctx, {
+      name: 'Bench Head',
+      email: 'bench-head@example.com',
+      password: 'bench-head-password',
+      role: 'head',
+      hiredAt: new Date(),
+    });
+  } else if (LOADER === 'demo') {
     const res = await loadDemo(e.ctx, { clients, onProgress: progress });
     if (!res.ok) throw new Error(`loadDemo: ${res.code}`);
     loaded = res.value.clients;
@@ -523,8 +538,8 @@ async function runPg(): Promise<{ report: EngineReport; staleness: string[] }> {
     log(`pg: dropped database ${name}`);
   };
   cleanups.add(drop);
-  await adminQuery(adminUrl, `CREATE DATABASE ${name}`);
-  log(`pg: created database ${name}`);
+  await adminQuery(adminUrl, FROM ? `CREATE DATABASE ${name} TEMPLATE ${FROM}` : `CREATE DATABASE ${name}`);
+  log(`pg: created database ${name}${FROM ? ` as a copy of ${FROM}` : ''}`);
   let rt: Runtime | null = null;
   const rawClient = new pg.Client({ connectionString: databaseUrl, options: '-c jit=off' });
   rawClient.on('error', () => {});

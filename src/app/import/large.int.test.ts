@@ -58,10 +58,8 @@ describe(`a file of ${ROWS} rows (the large-file path)`, () => {
     data[2500] = ['Гамма Плюс', '', '+7 912 000-00-01', ''];
     data[2600] = ['Гамма Плюс', '', '89120000001', ''];
     const csv = Papa.unparse({ fields: ['Название', 'ИНН', 'Телефон', 'Адрес'], data }, { delimiter: ';' });
-    const [{ n: before }] = await rows<{ n: number }>(
-      env.ctx.db,
-      sql`SELECT count(*)::int AS n FROM clients`,
-    );
+    const [b] = await rows<{ n: number }>(env.ctx.db, sql`SELECT count(*)::int AS n FROM clients`);
+    const before = b!.n;
     const progress: number[] = [];
     const res = await runImport(env.ctx, {
       actor: { id: head.id, role: 'head' },
@@ -82,15 +80,16 @@ describe(`a file of ${ROWS} rows (the large-file path)`, () => {
     expect(groups.find((g) => g.row === 11)).toMatchObject({ decision: 'link', clientId: baseA });
     expect(groups.find((g) => g.row === 2402)).toMatchObject({ decision: 'link', clientId: baseB });
     expect(groups.find((g) => g.row === 2502)).toMatchObject({ rows: [2502, 2602], decision: 'create' });
-    const [{ n: after }] = await rows<{ n: number }>(env.ctx.db, sql`SELECT count(*)::int AS n FROM clients`);
+    const [a] = await rows<{ n: number }>(env.ctx.db, sql`SELECT count(*)::int AS n FROM clients`);
+    const after = a!.n;
     expect(after - before).toBe(counts.created);
     expect(counts.created).toBe(ROWS - 3);
     // The linked client gained the phone of its row; the new clients are found by theirs.
-    const [{ n: phonesOfB }] = await rows<{ n: number }>(
+    const [phones] = await rows<{ n: number }>(
       env.ctx.db,
       sql`SELECT count(*)::int AS n FROM client_identifiers WHERE client_id = ${baseB} AND kind = 'phone'`,
     );
-    expect(phonesOfB).toBe(1);
+    expect(phones!.n).toBe(1);
     const [hit] = await rows<{ client_id: number }>(
       env.ctx.db,
       sql`SELECT client_id FROM client_identifiers WHERE kind = 'phone' AND value = '+79120000001'`,
