@@ -17,7 +17,8 @@
  * the flags' defaults can also come from BENCH_IDENTITY_CLIENTS (100000, PostgreSQL),
  * BENCH_IDENTITY_PGLITE_CLIENTS (50000), BENCH_IDENTITY_SAMPLE (300 sampled clients),
  * BENCH_IDENTITY_SKIP_PG / BENCH_IDENTITY_SKIP_PGLITE (=1), BENCH_IDENTITY_FROM=db (the PostgreSQL run
- * measures a copy of an already loaded database, e.g. one `fairbase demo --clients 1000000` filled).
+ * measures a copy of an already loaded database, e.g. one `fairbase demo --clients 1000000` filled),
+ * BENCH_IDENTITY_SETS=exact|fuzzy (only those query sets).
  *
  * Recall rule: a query is a hit when lookup's top 10 holds the sampled client or, for name queries,
  * another client with the identical display name once the demo's namesake suffix («… (Кировский р-н)»,
@@ -95,6 +96,11 @@ if (!['pg', 'pglite', 'both'].includes(ENGINE))
   throw new Error(`--engine: pg, pglite or both, got «${ENGINE}»`);
 const LOADER = flag('loader') ?? 'bulk';
 if (!['bulk', 'demo'].includes(LOADER)) throw new Error(`--loader: bulk or demo, got «${LOADER}»`);
+/** BENCH_IDENTITY_SETS=exact|fuzzy: measure only those query sets (default: all). */
+const ONLY = process.env.BENCH_IDENTITY_SETS ?? 'all';
+if (!['exact', 'fuzzy', 'all'].includes(ONLY))
+  throw new Error(`BENCH_IDENTITY_SETS: exact, fuzzy or all, got «${ONLY}»`);
+const wanted = (set: SetName) => ONLY === 'all' || (ONLY === 'exact') === EXACT_SETS.includes(set);
 const SKIP_PG = ENGINE === 'pglite' || process.env.BENCH_IDENTITY_SKIP_PG === '1';
 const SKIP_PGLITE = ENGINE === 'pg' || process.env.BENCH_IDENTITY_SKIP_PGLITE === '1';
 const SEED = 20_250_601;
@@ -318,6 +324,7 @@ async function profile(
   let cpuRun: { stop(): Promise<CpuSummary> } | null = null;
   let slowest: { q: string; ms: number; statements: TracedStatement[] } | null = null;
   for (const { group, queries } of groups) {
+    if (queries.length === 0) continue;
     // The CPU profile covers the fuzzy groups only (exact lookups do almost no work in JS).
     if (group !== 'exact' && !cpuRun) cpuRun = await startCpuProfile();
     const stats = new Map<string, { label: string; n: number; totalMs: number; maxMs: number }>();
@@ -403,7 +410,7 @@ async function runQueries(e: Engine, load: LoadInfo): Promise<EngineReport> {
   notes.push(`${e.name}: examples — ${examples.join('; ')}`);
 
   const results: SetResult[] = [];
-  for (const set of [...EXACT_SETS, ...FUZZY_SETS]) {
+  for (const set of [...EXACT_SETS, ...FUZZY_SETS].filter(wanted)) {
     const qs = sets.queries.filter((q) => q.set === set);
     if (qs.length === 0) continue;
     log(`${e.name}: measuring ${set} (${qs.length} queries, warm-up ${Math.min(WARMUP, qs.length)})…`);
@@ -411,9 +418,9 @@ async function runQueries(e: Engine, load: LoadInfo): Promise<EngineReport> {
   }
   log(`${e.name}: traced pass (per-statement times, EXPLAIN)…`);
   const { profiles, explain, cpu } = await profile(e, [
-    { group: 'exact', queries: sets.queries.filter((q) => isExact(q.set)) },
-    { group: 'prefix', queries: sets.queries.filter((q) => q.set.startsWith('prefix')) },
-    { group: 'misspelled', queries: sets.queries.filter((q) => q.set === 'misspelled') },
+    { group: 'exact', queries: sets.queries.filter((q) => isExact(q.set) && wanted(q.set)) },
+    { group: 'prefix', queries: sets.queries.filter((q) => q.set.startsWith('prefix') && wanted(q.set)) },
+    { group: 'misspelled', queries: sets.queries.filter((q) => q.set === 'misspelled' && wanted(q.set)) },
   ]);
   return { load, results, profiles, explain, cpu, notes };
 }

@@ -210,19 +210,23 @@ export async function exactLookup(
 ): Promise<LookupCandidate[]> {
   const keys = query.filter((q) => EXACT_KINDS.has(q.kind));
   if (keys.length === 0) return [];
-  // One key (the usual case) as plain equalities: cheaper to plan than a row-list IN (PGlite plans in WASM).
-  const where =
+  type Found = IdentifierRow & { display_name: string; owners: OwnerJson[] | string | null };
+  // One key (the usual case): the same query in a PL/pgSQL function (migration 0012), planned once per
+  // session instead of per call.
+  const found =
     keys.length === 1
-      ? sql`ci.kind = ${keys[0]!.kind} AND ci.value = ${keys[0]!.value}`
-      : sql`(ci.kind, ci.value) IN (${exactPairs(keys)!})`;
-  const found = await rows<IdentifierRow & { display_name: string; owners: OwnerJson[] | string | null }>(
-    ex,
-    sql`SELECT ci.client_id, ci.kind, ci.value, ci.display, ci.source_type, ci.source_id, c.display_name,
-          ${OWNERS_JSON} AS owners
-        FROM client_identifiers ci JOIN clients c ON c.id = ci.client_id
-        WHERE ${where}
-        ORDER BY ci.client_id, ci.id LIMIT ${limit * 4}`,
-  );
+      ? await rows<Found>(
+          ex,
+          sql`SELECT * FROM fairbase_exact_lookup(${keys[0]!.kind}, ${keys[0]!.value}, ${limit * 4})`,
+        )
+      : await rows<Found>(
+          ex,
+          sql`SELECT ci.client_id, ci.kind, ci.value, ci.display, ci.source_type, ci.source_id, c.display_name,
+              ${OWNERS_JSON} AS owners
+            FROM client_identifiers ci JOIN clients c ON c.id = ci.client_id
+            WHERE (ci.kind, ci.value) IN (${exactPairs(keys)!})
+            ORDER BY ci.client_id, ci.id LIMIT ${limit * 4}`,
+        );
   const out = new Map<number, LookupCandidate>();
   for (const r of found) {
     const have = out.get(r.client_id);
