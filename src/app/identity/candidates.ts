@@ -211,8 +211,8 @@ export async function exactLookup(
   const keys = query.filter((q) => EXACT_KINDS.has(q.kind));
   if (keys.length === 0) return [];
   type Found = IdentifierRow & { display_name: string; owners: OwnerJson[] | string | null };
-  // One key (the usual case): the same query in a PL/pgSQL function (migration 0012), planned once per
-  // session instead of per call.
+  // The query lives in a PL/pgSQL function (migration 0012), planned once per session instead of per
+  // call; several keys (ten digits may be an ИНН and a phone) call it once each.
   const found =
     keys.length === 1
       ? await rows<Found>(
@@ -221,11 +221,12 @@ export async function exactLookup(
         )
       : await rows<Found>(
           ex,
-          sql`SELECT ci.client_id, ci.kind, ci.value, ci.display, ci.source_type, ci.source_id, c.display_name,
-              ${OWNERS_JSON} AS owners
-            FROM client_identifiers ci JOIN clients c ON c.id = ci.client_id
-            WHERE (ci.kind, ci.value) IN (${exactPairs(keys)!})
-            ORDER BY ci.client_id, ci.id LIMIT ${limit * 4}`,
+          sql`SELECT f.* FROM (VALUES ${sql.join(
+            keys.map((k, i) => sql`(${i}::int, ${k.kind}::text, ${k.value}::text)`),
+            sql`, `,
+          )}) AS q(i, k, v)
+            CROSS JOIN LATERAL fairbase_exact_lookup(q.k, q.v, ${limit * 4}) f
+            ORDER BY f.client_id, q.i LIMIT ${limit * 4}`,
         );
   const out = new Map<number, LookupCandidate>();
   for (const r of found) {
