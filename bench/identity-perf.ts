@@ -161,6 +161,17 @@ type EngineReport = {
 // Load
 // ─────────────────────────────────────────────────────────────────────────────
 
+/** A head for the staleness check (the demo loader creates its own users). */
+async function addBenchHead(ctx: AppContext): Promise<void> {
+  await addUser(ctx, {
+    name: 'Bench Head',
+    email: 'bench-head@example.com',
+    password: 'bench-head-password',
+    role: 'head',
+    hiredAt: new Date(),
+  });
+}
+
 async function loadAndIndex(e: Engine, clients: number): Promise<LoadInfo> {
   log(`${e.name}: loading ${fmtNum(clients)} clients with the identifier index (${LOADER} loader)…`);
   const t0 = performance.now();
@@ -180,13 +191,7 @@ async function loadAndIndex(e: Engine, clients: number): Promise<LoadInfo> {
     const [n] = await e.raw<{ n: number }>('SELECT count(*)::int AS n FROM clients');
     loaded = n!.n;
     extra = `copy of database ${FROM}`;
-    await addUser(e.ctx, {
-      name: 'Bench Head',
-      email: 'bench-head@example.com',
-      password: 'bench-head-password',
-      role: 'head',
-      hiredAt: new Date(),
-    });
+    await addBenchHead(e.ctx);
   } else if (LOADER === 'demo') {
     const res = await loadDemo(e.ctx, { clients, onProgress: progress });
     if (!res.ok) throw new Error(`loadDemo: ${res.code}`);
@@ -199,14 +204,7 @@ async function loadAndIndex(e: Engine, clients: number): Promise<LoadInfo> {
     });
     loaded = res.clients;
     extra = `legal entities ${fmtNum(res.legalEntities)}, brands ${fmtNum(res.brands)}, phones ${fmtNum(res.phones)}`;
-    // A head for the staleness check (the demo loader creates its own users).
-    await addUser(e.ctx, {
-      name: 'Bench Head',
-      email: 'bench-head@example.com',
-      password: 'bench-head-password',
-      role: 'head',
-      hiredAt: new Date(),
-    });
+    await addBenchHead(e.ctx);
   }
   const seconds = (performance.now() - t0) / 1000;
   log(`${e.name}: loaded in ${seconds.toFixed(1)} s${extra ? ` (${extra})` : ''}; VACUUM ANALYZE…`);
