@@ -48,13 +48,19 @@ export async function checkInvariants(db: Executor, opts: { defaultCap: number }
 
   // Caps: a base over its cap is allowed only by as many slots as a head's override brought in
   // (a transfer recorded with details.overCap under R-XFER-2, or a dispute decided for the claimant).
+  // What brought a slot in is the latest event that moved it to its owner: a later event that keeps
+  // the owner (a dispute decided for the owner, DISPUTE_KEPT) does not undo the override.
   const over = await rows<{ owner_id: number; line_id: number; n: number; cap: number; overrides: number }>(
     db,
     sql`SELECT o.owner_id, o.line_id, count(*)::int AS n, coalesce(u.cap_override, ${opts.defaultCap})::int AS cap,
           count(*) FILTER (WHERE (e.type = 'OwnershipTransferred' AND (e.details->>'overCap')::boolean IS TRUE)
                              OR e.reason_code = 'DISPUTE_TRANSFER')::int AS overrides
         FROM ownership o JOIN users u ON u.id = o.owner_id
-        LEFT JOIN ownership_events e ON e.id = o.last_event_id
+        LEFT JOIN LATERAL (
+          SELECT e.type, e.details, e.reason_code FROM ownership_events e
+          WHERE e.client_id = o.client_id AND e.line_id = o.line_id AND e.to_manager_id = o.owner_id
+            AND e.from_manager_id IS DISTINCT FROM e.to_manager_id
+          ORDER BY e.id DESC LIMIT 1) e ON true
         GROUP BY o.owner_id, o.line_id, u.cap_override
         HAVING count(*) > coalesce(u.cap_override, ${opts.defaultCap})`,
   );
