@@ -36,7 +36,14 @@ export async function bulkLoadClients(
     /** Managers in generateDemo's history simulation (unused here; fewer is faster); default 8. */
     managers?: number;
   },
-): Promise<{ clients: number; legalEntities: number; brands: number; phones: number }> {
+): Promise<{
+  clients: number;
+  legalEntities: number;
+  brands: number;
+  phones: number;
+  /** Each client's name core (DemoClient.nameCore), in id order. */
+  nameCores: string[];
+}> {
   const lines = (await rows<{ id: number }>(ex, sql`SELECT id FROM lines ORDER BY id`)).map((r) => r.id);
   const next = {
     clients: await nextIds(ex, 'clients'),
@@ -46,7 +53,7 @@ export async function bulkLoadClients(
     addresses: await nextIds(ex, 'addresses'),
   };
   const now = new Date().toISOString();
-  const totals = { clients: 0, legalEntities: 0, brands: 0, phones: 0 };
+  const totals = { clients: 0, legalEntities: 0, brands: 0, phones: 0, nameCores: [] as string[] };
   for (let start = 0, chunkNo = 0; start < opts.clients; start += CHUNK, chunkNo++) {
     const n = Math.min(CHUNK, opts.clients - start);
     const data = generateDemo({ clients: n, seed: opts.seed + chunkNo, managers: opts.managers });
@@ -59,6 +66,7 @@ export async function bulkLoadClients(
     const snaps: ClientSnapshot[] = [];
     for (const [i, c] of data.clients.entries()) {
       const id = next.clients++;
+      totals.nameCores.push(c.nameCore);
       cl.push([id, c.displayName, c.notes, (opts.createdAt?.(start + i) ?? new Date(now)).toISOString()]);
       const snap: ClientSnapshot = {
         id,

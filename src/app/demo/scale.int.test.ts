@@ -6,6 +6,7 @@ import { DEMO_SCALE_DOMAIN } from '../../core/demo/scale-plan.ts';
 import { effectiveCap } from '../../core/ownership/decide.ts';
 import { rows } from '../../db/raw.ts';
 import { lookup } from '../identity/lookup.ts';
+import { reindexClients } from '../identity/reindex.ts';
 import { loadRules } from '../use-cases/ownership-support.ts';
 import { type DemoScaleResult, loadDemoAtScale } from './scale.ts';
 
@@ -150,6 +151,68 @@ describe('fairbase demo at scale', () => {
           WHERE lower(b.name) <> lower(e.name)`,
     );
     expect(Number(brands!.n)).toBeGreaterThan(100);
+  });
+
+  it('gives each copy a word of its own, indexed exactly as a rewrite of its index would be', async () => {
+    const copies = await rows<{ id: number; display_name: string }>(
+      env.ctx.db,
+      sql`SELECT id, display_name FROM clients WHERE id >= (SELECT min(id) + 300 FROM clients) ORDER BY id`,
+    );
+    expect(copies).toHaveLength(1_200);
+    // The copies' names are distinct (the templates' namesakes are gone) and none is a template's.
+    const names = new Set(copies.map((c) => c.display_name));
+    expect(names.size).toBe(1_200);
+    const [clash] = await rows<{ n: number }>(
+      env.ctx.db,
+      sql`SELECT count(*)::int AS n FROM clients a JOIN clients b ON a.display_name = b.display_name AND a.id < b.id`,
+    );
+    expect(Number(clash!.n)).toBeLessThan(30);
+    // Index rows of some copies, then the same clients re-indexed from their stored data: identical.
+    const sample = copies.filter((_, i) => i % 97 === 0).map((c) => Number(c.id));
+    const indexOf = async () =>
+      rows<{
+        client_id: number;
+        kind: string;
+        value: string;
+        source_type: string;
+        source_id: number;
+        tokens: string[];
+      }>(
+        env.ctx.db,
+        sql`SELECT i.client_id, i.kind, i.value, i.source_type, i.source_id,
+              ARRAY(SELECT t.token FROM identity_tokens t WHERE t.identifier_id = i.id ORDER BY t.token) AS tokens
+            FROM client_identifiers i WHERE i.client_id = ANY(${`{${sample.join(',')}}`}::int[])
+            ORDER BY i.client_id, i.kind, i.value, i.source_type, i.source_id`,
+      );
+    const words = async () =>
+      rows<{ client_id: number; token: string }>(
+        env.ctx.db,
+        sql`SELECT DISTINCT client_id, token FROM identity_tokens WHERE client_id = ANY(${`{${sample.join(',')}}`}::int[])
+            ORDER BY 1, 2`,
+      );
+    const before = (await indexOf()).map(({ tokens: _, ...r }) => r);
+    const wordsBefore = await words();
+    await reindexClients(env.ctx.db, sample);
+    expect(before).toEqual((await indexOf()).map(({ tokens: _, ...r }) => r));
+    expect(wordsBefore).toEqual(await words());
+    // A copy is found by the first letters of its own word, as a user types them.
+    const templateWords = new Set(
+      (
+        await rows<{ display_name: string }>(
+          env.ctx.db,
+          sql`SELECT display_name FROM clients WHERE id < (SELECT min(id) + 300 FROM clients)`,
+        )
+      ).flatMap((c) => c.display_name.split(/\s+/)),
+    );
+    let typed = 0;
+    for (const target of copies.filter((_, i) => i % 150 === 1)) {
+      const own = target.display_name.split(/\s+/).filter((w) => !templateWords.has(w));
+      expect(own.length).toBeGreaterThan(0);
+      const word = own[0]!.toLowerCase();
+      const found = await lookup(env.ctx.db, word.slice(0, Math.max(4, Math.ceil(word.length * 0.7))), 10);
+      if (found.some((r) => r.clientId === Number(target.id))) typed++;
+    }
+    expect(typed).toBeGreaterThanOrEqual(7);
   });
 
   it('refuses a database that already has clients', async () => {

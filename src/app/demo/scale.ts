@@ -8,6 +8,10 @@ import type { AppContext } from '../context.ts';
 import { hashPassword } from '../use-cases/users.ts';
 import { loadRules } from '../use-cases/ownership-support.ts';
 import { bulkLoadClients } from './bulk-clients.ts';
+import { createRng } from '../../core/demo/prng.ts';
+import { uniqueCoinedWord } from '../../core/demo/coined-words.ts';
+import { type ClientSnapshot, identifiersOf } from '../../core/identity/identifiers.ts';
+import { writeIndex } from '../identity/reindex.ts';
 
 /**
  * `fairbase demo` at scale: a realistic history for benchmarks and demos, written set-based
@@ -72,6 +76,7 @@ const BULK_TABLES = [
   'addresses',
   'client_identifiers',
   'identity_tokens',
+  'identity_terms',
   'touches',
   'deals',
   'ownership',
@@ -117,6 +122,60 @@ async function suspendIndexes(ex: Executor): Promise<string[]> {
   // Foreign keys last: their validation reads the rebuilt indexes.
   for (const f of fks) restore.push(`ALTER TABLE ${f.tbl} ADD CONSTRAINT "${f.name}" ${f.def}`);
   return restore;
+}
+
+type TemplateNames = {
+  clients: { id: number; display_name: string }[];
+  legal: { id: number; client_id: number; name: string }[];
+  brands: { id: number; client_id: number; name: string }[];
+};
+
+/** The demo tells namesakes apart by a suffix («… (Кировский р-н)», «… №7»); a renamed copy needs none. */
+const NAMESAKE_SUFFIX = /\s+(\(\p{L}+ р-н\)|№\d+)$/u;
+
+/**
+ * The names of one copy of the first `n` templates: each template's name core replaced by a new word
+ * in its display name, legal names (an ИП's personal name has no core and stays) and brands; plus the
+ * name-only snapshots the index is computed from, once the copy's id offsets are known.
+ */
+function renameCopy(tpl: TemplateNames, cores: string[], n: number, c0: number, coin: () => string) {
+  const word = new Map<number, { core: string; word: string }>();
+  const display: Record<number, string> = {};
+  for (const c of tpl.clients) {
+    if (c.id >= c0 + n) break;
+    const core = cores[c.id - c0]!;
+    const w = { core, word: coin() };
+    word.set(c.id, w);
+    display[c.id] = c.display_name.replace(NAMESAKE_SUFFIX, '').replaceAll(core, w.word);
+  }
+  const rename = (clientId: number, name: string) => {
+    const w = word.get(clientId)!;
+    return name.replaceAll(w.core, w.word);
+  };
+  const legal: Record<number, string> = {};
+  for (const e of tpl.legal) if (word.has(e.client_id)) legal[e.id] = rename(e.client_id, e.name);
+  const brands: Record<number, string> = {};
+  for (const b of tpl.brands) if (word.has(b.client_id)) brands[b.id] = rename(b.client_id, b.name);
+  const snapshots = (dc: number, dle: number, db: number): ClientSnapshot[] => {
+    const byClient = new Map<number, ClientSnapshot>();
+    for (const id of word.keys())
+      byClient.set(id, {
+        id: id + dc,
+        displayName: display[id]!,
+        legalEntities: [],
+        brands: [],
+        contacts: [],
+        addresses: [],
+      });
+    for (const e of tpl.legal)
+      byClient
+        .get(e.client_id)
+        ?.legalEntities.push({ id: e.id + dle, name: legal[e.id]!, inn: null, ogrn: null });
+    for (const b of tpl.brands)
+      byClient.get(b.client_id)?.brands.push({ id: b.id + db, name: brands[b.id]! });
+    return [...byClient.values()];
+  };
+  return { display, legal, brands, snapshots };
 }
 
 export async function loadDemoAtScale(
@@ -192,7 +251,7 @@ export async function loadDemoAtScale(
     const N = plan.clients;
     const T = Math.min(N, opts.templateClients ?? TEMPLATE_CLIENTS);
     const span = plan.historyDays + 700;
-    await bulkLoadClients(ex, {
+    const { nameCores } = await bulkLoadClients(ex, {
       clients: T,
       seed,
       managers: 1,
@@ -211,23 +270,56 @@ export async function loadDemoAtScale(
     );
     const f = Object.fromEntries(Object.entries(first[0]!).map(([k, v]) => [k, Number(v ?? 0)]));
     const ispan = f.imax! - f.i! + 1;
+    // The template's names, for the copies' renamed ones.
+    const tpl = {
+      clients: await rows<{ id: number; display_name: string }>(
+        ex,
+        sql`SELECT id, display_name FROM clients ORDER BY id`,
+      ),
+      legal: await rows<{ id: number; client_id: number; name: string }>(
+        ex,
+        sql`SELECT id, client_id, name FROM legal_entities ORDER BY id`,
+      ),
+      brands: await rows<{ id: number; client_id: number; name: string }>(
+        ex,
+        sql`SELECT id, client_id, name FROM brands ORDER BY id`,
+      ),
+    };
+    // Contact and address identifiers (and their postings) are copied; names are re-indexed per copy.
+    // A posting is one per (word, client): a word of a contact or address that the template's name
+    // also had points at the name's identifier and is rewritten with the renamed name, except the
+    // replaced core word itself, which then goes unindexed for that copy's contact or address (a
+    // rare coincidence such as a mall named like the shop; the lookup still finds the client by it
+    // through the contact or address text the copy keeps on other words).
     await ex.execute(sql`CREATE TABLE _demo_ident AS SELECT * FROM client_identifiers
-      WHERE kind IN ('display_name', 'legal_name', 'brand', 'contact_name', 'address')`);
-    await ex.execute(sql`CREATE TABLE _demo_tok AS SELECT * FROM identity_tokens`);
+      WHERE kind IN ('contact_name', 'address')`);
+    await ex.execute(sql`CREATE TABLE _demo_tok AS SELECT t.* FROM identity_tokens t
+      WHERE t.identifier_id IN (SELECT id FROM _demo_ident)`);
     restore = await suspendIndexes(ex);
-    // Copies k = 1.. of the templates, one statement per table per copy.
+    const seq = sql`pg_get_serial_sequence('client_identifiers', 'id')`;
+    let lastIdentifier = f.imax!;
+    const coinRng = createRng(seed * 7919 + 17);
+    const usedWords = new Set<string>();
+    // Copies k = 1.. of the templates, one statement per table per copy; each copied client gets a
+    // coined word of its own in place of its template's name core («Стоматология Улыбка» →
+    // «Стоматология Ведранта»), so 1 M names carry a realistic vocabulary rather than the template's
+    // 2 500 words repeated a hundred times (a word prefix then singles out a few clients, as in a
+    // real base).
     for (let k = 1; k * T < N; k++) {
       const n = Math.min(T, N - k * T);
       const c0 = f.c!;
       const cid = sql`(c.id + ${k * T})`;
+      const copy = renameCopy(tpl, nameCores, n, c0, () => uniqueCoinedWord(coinRng, usedWords));
       await ex.execute(sql`INSERT INTO clients (id, display_name, notes, created_at, updated_at) OVERRIDING SYSTEM VALUE
-        SELECT ${cid}, c.display_name, c.notes, t, t FROM clients c,
+        SELECT ${cid}, w.value, c.notes, t, t FROM clients c
+          JOIN jsonb_each_text(${JSON.stringify(copy.display)}::jsonb) w ON w.key::int = c.id,
           LATERAL (SELECT ${now.toISOString()}::timestamptz - make_interval(days => (1 + ${h(cid, 1)} % ${span})::int) AS t) x
         WHERE c.id < ${c0 + n}`);
       // A fresh ИНН (10 digits, valid checksum) per copied legal entity.
       await ex.execute(sql`INSERT INTO legal_entities (id, client_id, name, legal_form, inn, kpp, ogrn, created_at) OVERRIDING SYSTEM VALUE
-        SELECT e.id + ${k * f.nle!}, e.client_id + ${k * T}, e.name, e.legal_form, x.inn, e.kpp, NULL, e.created_at
-        FROM legal_entities e,
+        SELECT e.id + ${k * f.nle!}, e.client_id + ${k * T}, w.value, e.legal_form, x.inn, e.kpp, NULL, e.created_at
+        FROM legal_entities e
+          JOIN jsonb_each_text(${JSON.stringify(copy.legal)}::jsonb) w ON w.key::int = e.id,
           LATERAL (SELECT lpad(((${h(sql`e.id + ${k * f.nle!}`, 2)} % 900000000) + 100000000)::text, 9, '0') AS d9) y,
           LATERAL (SELECT d9 || (((
               2 * substr(d9, 1, 1)::int + 4 * substr(d9, 2, 1)::int + 10 * substr(d9, 3, 1)::int +
@@ -235,7 +327,8 @@ export async function loadDemoAtScale(
               4 * substr(d9, 7, 1)::int + 6 * substr(d9, 8, 1)::int + 8 * substr(d9, 9, 1)::int) % 11) % 10)::text AS inn) x
         WHERE e.client_id < ${c0 + n} AND e.id < ${f.le! + f.nle!}`);
       await ex.execute(sql`INSERT INTO brands (id, client_id, name, created_at) OVERRIDING SYSTEM VALUE
-        SELECT b.id + ${k * f.nb!}, b.client_id + ${k * T}, b.name, b.created_at FROM brands b
+        SELECT b.id + ${k * f.nb!}, b.client_id + ${k * T}, w.value, b.created_at FROM brands b
+          JOIN jsonb_each_text(${JSON.stringify(copy.brands)}::jsonb) w ON w.key::int = b.id
         WHERE b.client_id < ${c0 + n} AND b.id < ${f.b! + f.nb!}`);
       // A fresh mobile number per copied contact (about 1 % reuse the number of the contact before).
       await ex.execute(sql`INSERT INTO contacts (id, client_id, name, position, is_decision_maker, phones, emails, do_not_contact, created_at) OVERRIDING SYSTEM VALUE
@@ -248,8 +341,10 @@ export async function loadDemoAtScale(
       await ex.execute(sql`INSERT INTO addresses (id, client_id, kind, address, city, created_at) OVERRIDING SYSTEM VALUE
         SELECT a.id + ${k * f.na!}, a.client_id + ${k * T}, a.kind, a.address, a.city, a.created_at FROM addresses a
         WHERE a.client_id < ${c0 + n} AND a.id < ${f.a! + f.na!}`);
-      // The index: the template's name identifiers and their postings, shifted; then ИНН and phones.
-      const shift = lit(f.imax! + (k - 1) * ispan - (f.i! - 1));
+      // The index: the template's contact and address identifiers and their postings, shifted past
+      // every id used so far (the sequence then moves past them); the renamed names through the
+      // normalisers (writeIndex draws their ids from the sequence); ИНН and phones at the end.
+      const shift = lit(lastIdentifier - (f.i! - 1));
       await ex.execute(sql`INSERT INTO client_identifiers (id, client_id, kind, value, display, source_type, source_id) OVERRIDING SYSTEM VALUE
         SELECT i.id + ${shift}, i.client_id + ${k * T}, i.kind, i.value, i.display, i.source_type,
           i.source_id + CASE i.source_type WHEN 'client' THEN ${lit(k * T)} WHEN 'legal_entity' THEN ${lit(k * f.nle!)}
@@ -258,6 +353,20 @@ export async function loadDemoAtScale(
       await ex.execute(sql`INSERT INTO identity_tokens (token, client_id, identifier_id)
         SELECT t.token, t.client_id + ${k * T}, t.identifier_id + ${shift} FROM _demo_tok t
         WHERE t.client_id < ${c0 + n}`);
+      await ex.execute(sql`SELECT setval(${seq}, ${lit(lastIdentifier + ispan)})`);
+      await writeIndex(
+        ex,
+        [],
+        copy
+          .snapshots(k * T, k * f.nle!, k * f.nb!)
+          .map((s) => ({ clientId: s.id, identifiers: identifiersOf(s) })),
+        { fresh: true },
+      );
+      const [last] = await rows<{ n: string }>(
+        ex,
+        sql`SELECT pg_sequence_last_value(${seq}::regclass)::text AS n`,
+      );
+      lastIdentifier = Number(last!.n);
       progress('clients', k * T + n, N);
     }
     await ex.execute(

@@ -8,7 +8,7 @@ import {
 import { isPrefixAt, type PrefixMode } from '../../core/identity/lookup-rank.ts';
 import { translitKey } from '../../core/identity/normalize.ts';
 import type { Executor } from '../../db/connect.ts';
-import { rows } from '../../db/raw.ts';
+import { hotRows, rows } from '../../db/raw.ts';
 
 const EXACT_KINDS: ReadonlySet<IdentifierKind> = new Set([
   'inn',
@@ -215,8 +215,10 @@ export async function exactLookup(
   // call; several keys (ten digits may be an ИНН and a phone) call it once each.
   const found =
     keys.length === 1
-      ? await rows<Found>(
+      ? await hotRows<Found>(
           ex,
+          'SELECT * FROM fairbase_exact_lookup($1, $2, $3)',
+          [keys[0]!.kind, keys[0]!.value, limit * 4],
           sql`SELECT * FROM fairbase_exact_lookup(${keys[0]!.kind}, ${keys[0]!.value}, ${limit * 4})`,
         )
       : await rows<Found>(

@@ -32,6 +32,8 @@ export type DemoContact = {
 export type DemoAddress = { kind: 'hq' | 'branch' | 'store' | 'other'; address: string; city: string };
 export type DemoClient = {
   displayName: string;
+  /** The distinctive word(s) of the name («Улыбка», «СтройМаркет»), also in its legal names and brands. */
+  nameCore: string;
   notes: string | null;
   createdDaysAgo: number;
   legalEntities: DemoLegalEntity[];
@@ -745,7 +747,7 @@ function generateClientContent(rng: Rng, b: ClientBuilder): Omit<DemoClient, 'cr
   }
 
   const notes = chance(rng, 0.25) ? pick(rng, NOTES) : null;
-  return { displayName, notes, legalEntities, brands, contacts, addresses };
+  return { displayName, nameCore: core, notes, legalEntities, brands, contacts, addresses };
 }
 
 // ---------------------------------------------------------------------------
