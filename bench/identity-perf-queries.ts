@@ -1,6 +1,6 @@
 /**
  * Query sets for the identity lookup benchmark (C2 "who owns this?"), built from the loaded demo data:
- * exact keys written another way, as-you-type word prefixes, and names with one typo.
+ * exact keys written another way, as-you-type prefixes of a name's rarest word, and names with one typo.
  * Pure except for the SQL that reads the sample; all randomness comes from a seeded PRNG.
  */
 import { createRng, int, pick, type Rng } from '../src/core/demo/prng.ts';
@@ -174,17 +174,21 @@ export async function buildQuerySets(raw: RawQuery, sample: number, seed: number
       queries.push({ set: 'exact ИНН', q: inn.value, ...target, key: { kind: 'inn', value: inn.value } });
     else skip('exact ИНН');
 
-    // (b) prefixes: the first significant word of the display name (else of a brand), cut to 60–80 %.
+    // (b) prefixes: the rarest significant word of the display name or a brand (the word a caller
+    // names: «Электроцентр», not «Торговый дом»), cut to 60–80 %; the first such word on a tie.
     let source: string[] | null = null;
     let at = -1;
+    let best = Number.POSITIVE_INFINITY;
     for (const n of [c.displayName, ...c.brands]) {
       const toks = nameTokens(normalizeOrgName(n));
-      const i = toks.findIndex(isSignificant);
-      if (i >= 0) {
-        source = toks;
-        at = i;
-        break;
-      }
+      toks.forEach((w, i) => {
+        const seen = df.get(w) ?? 0;
+        if (isSignificant(w) && seen < best) {
+          source = toks;
+          at = i;
+          best = seen;
+        }
+      });
     }
     if (source) {
       const p = wordPrefix(source[at]!, rng);

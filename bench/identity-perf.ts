@@ -18,6 +18,7 @@
  * BENCH_IDENTITY_PGLITE_CLIENTS (50000), BENCH_IDENTITY_SAMPLE (300 sampled clients),
  * BENCH_IDENTITY_SKIP_PG / BENCH_IDENTITY_SKIP_PGLITE (=1), BENCH_IDENTITY_FROM=db (the PostgreSQL run
  * measures a copy of an already loaded database, e.g. one `fairbase demo --clients 1000000` filled),
+ * BENCH_IDENTITY_PGLITE_FROM=folder (the PGlite run measures a copy of that data folder),
  * BENCH_IDENTITY_SETS=exact|fuzzy (only those query sets).
  *
  * Recall rule: a query is a hit when lookup's top 10 holds the sampled client or, for name queries,
@@ -26,7 +27,7 @@
  * where the top 10 is full of clients scoring at least as high as the sampled client itself
  * (the query is ambiguous in the data: candidate generation did not lose it).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -34,6 +35,7 @@ import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import type { AppContext } from '../src/app/context.ts';
 import { bootstrap } from '../src/app/bootstrap.ts';
+import { lockPath } from '../src/db/data-dir-lock.ts';
 import { openRuntime, type Runtime } from '../src/app/compose.ts';
 import { identifiersOfClients, nameCandidates } from '../src/app/identity/candidates.ts';
 import { classifyFragment, type LookupItem, lookup } from '../src/app/identity/lookup.ts';
@@ -69,6 +71,8 @@ const log = (s: string) =>
 
 /** BENCH_IDENTITY_FROM=db: the PostgreSQL run measures a copy of that database (e.g. `fairbase demo --clients 1000000`). */
 const FROM = process.env.BENCH_IDENTITY_FROM;
+/** BENCH_IDENTITY_PGLITE_FROM=folder: the PGlite run measures a copy of that data folder (e.g. one `fairbase demo` filled). */
+const PGLITE_FROM = process.env.BENCH_IDENTITY_PGLITE_FROM;
 const adminUrl =
   process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 function flag(name: string): string | undefined {
@@ -186,11 +190,11 @@ async function loadAndIndex(e: Engine, clients: number): Promise<LoadInfo> {
   };
   let loaded: number;
   let extra = '';
-  if (FROM && e.name === 'pg') {
-    // A copy of an already loaded database (BENCH_IDENTITY_FROM): nothing to load.
+  if ((FROM && e.name === 'pg') || (PGLITE_FROM && e.name === 'pglite')) {
+    // A copy of an already loaded database (BENCH_IDENTITY_FROM / _PGLITE_FROM): nothing to load.
     const [n] = await e.raw<{ n: number }>('SELECT count(*)::int AS n FROM clients');
     loaded = n!.n;
-    extra = `copy of database ${FROM}`;
+    extra = e.name === 'pg' ? `copy of database ${FROM}` : `copy of data folder ${PGLITE_FROM}`;
     await addBenchHead(e.ctx);
   } else if (LOADER === 'demo') {
     const res = await loadDemo(e.ctx, { clients, onProgress: progress });
@@ -582,6 +586,11 @@ async function runPglite(): Promise<EngineReport> {
   cleanups.add(remove);
   let rt: Runtime | null = null;
   try {
+    if (PGLITE_FROM) {
+      log(`pglite: copying ${PGLITE_FROM}…`);
+      await cp(PGLITE_FROM, dir, { recursive: true });
+      await rm(lockPath(dir), { force: true });
+    }
     rt = await openRuntime({ dataDir: dir });
     await bootstrap(rt.ctx, { createAdmin: false });
     const client = (

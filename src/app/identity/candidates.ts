@@ -39,10 +39,26 @@ export async function exactCandidates(ex: Executor, query: Identifier[], limit =
  * query has several words; a one-word query needs no more than the candidates it returns.
  */
 export const POSTINGS_PER_WORD = 1000;
+/**
+ * Completions of a typed word read from the vocabulary before the shortest are kept: the range scan
+ * returns them in no useful order, and a four-letter prefix has hundreds in a real base («грил» →
+ * «грила», «грилул», …), so a small cap dropped the right one at random (prefix recall 0.95 → see ADR 0003).
+ */
+const COMPLETIONS = 2000;
 /** How many of each other word's best terms the rarest word's clients are checked against. */
 const PROBE_TERMS = 8;
 
 export type NameQuery = { words: string[]; prefix: PrefixMode };
+
+/**
+ * A transliteration key bridges scripts (lookup-rank.ts crossScript): a Latin word's key finds the
+ * Cyrillic names at full score. A Cyrillic word's key mostly hits unrelated Cyrillic words of the
+ * same skeleton, so those hits stay candidates (a Latin-written name may be the one meant) at a score
+ * under any typo neighbour (0.85 × similarity ≥ 0.3) and do not stop the typo search; its key's
+ * completions are not looked up.
+ */
+const WEAK_KEY = sql.raw('0.2');
+const LATIN_WORD = /[a-z]/;
 
 /**
  * The query words as a VALUES list (the planner sees how many): each word, its transliteration key,
@@ -55,7 +71,7 @@ function queryWordsSql(q: NameQuery): { values: SQL; words: number } | null {
     usable.map((w, i) => {
       const pre = isPrefixAt(q.prefix, i, usable.length);
       const k = translitKey(w);
-      return sql`(${i}::int, ${w}::text, ${k === w ? '' : k}::text, ${pre}::boolean, ${w.length >= 4}::boolean)`;
+      return sql`(${i}::int, ${w}::text, ${k === w ? '' : k}::text, ${pre}::boolean, ${w.length >= 4}::boolean, ${LATIN_WORD.test(w)}::boolean)`;
     }),
     sql`, `,
   );
@@ -75,19 +91,20 @@ function rankedNamesSql(q: { values: SQL; words: number }, limit: number): SQL {
   const { values } = q;
   const cap = q.words === 1 ? limit : POSTINGS_PER_WORD;
   return sql`WITH q AS (
-    SELECT * FROM (VALUES ${values}) AS q(i, w, k, pre, fz)
+    SELECT * FROM (VALUES ${values}) AS q(i, w, k, pre, fz, strong)
   ),
   direct AS (
     SELECT q.i, e.term, max(e.score) AS score FROM q CROSS JOIN LATERAL (
       SELECT t.term, 1.0::float8 AS score FROM identity_terms t WHERE t.term = q.w
       UNION ALL
-      SELECT t.term, 0.9::float8 FROM identity_terms t WHERE q.k <> '' AND t.term = '~' || q.k
+      SELECT t.term, CASE WHEN q.strong THEN 0.9 ELSE ${WEAK_KEY}::float8 END FROM identity_terms t
+        WHERE q.k <> '' AND t.term = '~' || q.k
       UNION ALL
       (SELECT t.term, 0.9 + 0.1 * length(q.w)::float8 / length(t.term) FROM identity_terms t
-        WHERE q.pre AND t.term ~>=~ q.w AND t.term ~<~ (q.w || chr(1114111)) LIMIT 300)
+        WHERE q.pre AND t.term ~>=~ q.w AND t.term ~<~ (q.w || chr(1114111)) LIMIT ${COMPLETIONS})
       UNION ALL
       (SELECT t.term, 0.85::float8 FROM identity_terms t
-        WHERE q.pre AND length(q.k) >= 3 AND t.term ~>=~ ('~' || q.k) AND t.term ~<~ ('~' || q.k || chr(1114111)) LIMIT 300)
+        WHERE q.pre AND q.strong AND length(q.k) >= 3 AND t.term ~>=~ ('~' || q.k) AND t.term ~<~ ('~' || q.k || chr(1114111)) LIMIT 300)
     ) e GROUP BY q.i, e.term
   ),
   fuzzy AS (
@@ -95,7 +112,8 @@ function rankedNamesSql(q: { values: SQL; words: number }, limit: number): SQL {
       SELECT t.term, 0.85 * similarity(t.term, q.w) AS score FROM identity_terms t
       WHERE t.term % q.w ORDER BY similarity(t.term, q.w) DESC, t.term LIMIT 20
     ) f
-    WHERE q.fz AND NOT EXISTS (SELECT 1 FROM direct d WHERE d.i = q.i)
+    -- A typo's neighbours are looked up unless the word, a completion or a strong key matched.
+    WHERE q.fz AND NOT EXISTS (SELECT 1 FROM direct d WHERE d.i = q.i AND d.score > ${WEAK_KEY})
   ),
   terms AS (SELECT i, term, score FROM direct UNION ALL SELECT i, term, score FROM fuzzy),
   post AS (
@@ -117,12 +135,16 @@ function rankedNamesSql(q: { values: SQL; words: number }, limit: number): SQL {
         // does not cost them its score.
         sql`rare AS (SELECT i FROM post GROUP BY i ORDER BY count(*), i LIMIT 1),
   base AS (SELECT DISTINCT p.client_id FROM post p WHERE p.i = (SELECT i FROM rare)),
+  top AS MATERIALIZED (
+    SELECT i, term, score FROM (
+      SELECT i, term, score, row_number() OVER (PARTITION BY i ORDER BY score DESC, length(term), term) AS rn
+      FROM terms) t
+    WHERE t.rn <= ${PROBE_TERMS} AND t.i <> (SELECT i FROM rare)
+  ),
   probe AS (
     SELECT t.i, tok.client_id, t.score
-    FROM (SELECT i, term, score, row_number() OVER (PARTITION BY i ORDER BY score DESC, length(term), term) AS rn
-          FROM terms) t
-    JOIN identity_tokens tok ON tok.token = t.term
-    WHERE t.rn <= ${PROBE_TERMS} AND t.i <> (SELECT i FROM rare) AND tok.client_id IN (SELECT client_id FROM base)
+    FROM top t JOIN identity_tokens tok ON tok.token = t.term
+    WHERE tok.client_id IN (SELECT client_id FROM base)
   ),
   per AS (SELECT client_id, i, max(score) AS s
           FROM (SELECT i, client_id, score FROM post UNION ALL SELECT i, client_id, score FROM probe) a

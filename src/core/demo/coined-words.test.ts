@@ -4,8 +4,20 @@ import { createRng } from './prng.ts';
 
 describe('coined company words', () => {
   it('are Cyrillic, capitalised, 9 letters on average and the same for the same seed', () => {
-    const a = Array.from({ length: 2000 }, ((rng) => () => coinWord(rng))(createRng(5)));
-    const b = Array.from({ length: 2000 }, ((rng) => () => coinWord(rng))(createRng(5)));
+    const a = Array.from(
+      { length: 2000 },
+      (
+        (rng) => () =>
+          coinWord(rng)
+      )(createRng(5)),
+    );
+    const b = Array.from(
+      { length: 2000 },
+      (
+        (rng) => () =>
+          coinWord(rng)
+      )(createRng(5)),
+    );
     expect(a).toEqual(b);
     for (const w of a) expect(w).toMatch(/^[А-ЯЁ][а-яё]{2,}$/u);
     const avg = a.reduce((s, w) => s + w.length, 0) / a.length;

@@ -5,7 +5,8 @@ import { trigramSimilarity } from './similarity.ts';
 /**
  * As-you-type ranking of a fragment against a client's identifiers (C2 "who owns this?").
  * Each query word is scored against the identifier's words: equal 1; a typed word as a prefix
- * 0.9–1 (longer prefix, higher); same transliteration 0.9; else trigram similarity (typos).
+ * 0.9–1 (longer prefix, higher); same transliteration across scripts 0.9 (see crossScript); else a
+ * typo: 0.85 × trigram similarity, at least 0.75 for one edit in a word of 5+ letters.
  * Prefix mode: `true` — only the last word may be a prefix; `'all'` — every word may be (as-you-type
  * fragments such as «электроц сам» or «пти ленинский»); `false` — whole words only.
  * The identifier scores the mean over query words; the client scores its best identifier.
@@ -13,15 +14,52 @@ import { trigramSimilarity } from './similarity.ts';
 export function wordScore(q: string, w: string, prefix: boolean): number {
   if (q === w) return 1;
   if (prefix && w.startsWith(q)) return 0.9 + 0.1 * (q.length / w.length);
-  const kq = translitKey(q);
-  if (kq && kq === translitKey(w)) return 0.9;
-  if (prefix && q.length >= 3) {
-    const kw = translitKey(w);
-    if (kq && kw.startsWith(kq)) return 0.85;
+  if (crossScript(q, w)) {
+    const kq = translitKey(q);
+    if (kq && kq === translitKey(w)) return 0.9;
+    if (kq && prefix && q.length >= 3 && translitKey(w).startsWith(kq)) return 0.85;
   }
   const t = trigramSimilarity(q, prefix && w.length > q.length + 2 ? w.slice(0, q.length + 1) : w);
-  return t >= 0.3 ? t * 0.85 : 0;
+  const typo = t >= 0.3 ? t * 0.85 : 0;
+  return q.length >= ONE_EDIT_MIN_LENGTH && typo < ONE_EDIT_SCORE && oneEdit(q, w) ? ONE_EDIT_SCORE : typo;
 }
+
+/**
+ * A transliteration key is a consonant skeleton: across scripts («unix» ~ «юникс») it is the only
+ * bridge, but within one script it is shared by many unrelated words of a real base («бобино»,
+ * «бонэ», «бене» are all 'bn'; even five-letter skeletons collide among 1.5 M words), so it counts
+ * only between a Latin and a Cyrillic word. Same-script misspellings are scored as typos
+ * (trigram similarity, and one edit — see oneEdit). Measured at 1 M clients (ADR 0003).
+ */
+const LATIN = /[a-z]/;
+const CYRILLIC = /[а-яё]/;
+
+function crossScript(q: string, w: string): boolean {
+  return (LATIN.test(q) && CYRILLIC.test(w)) || (CYRILLIC.test(q) && LATIN.test(w));
+}
+
+/**
+ * True when `a` becomes `b` by one edit: a letter changed, dropped, added, or two neighbours
+ * swapped — most real typos (Damerau), and the ones trigrams score worst in short words
+ * («бобино» / «бобион»: similarity 0.4).
+ */
+export function oneEdit(a: string, b: string): boolean {
+  if (a === b) return false;
+  const la = a.length;
+  const lb = b.length;
+  if (Math.abs(la - lb) > 1) return false;
+  let i = 0;
+  while (i < la && i < lb && a[i] === b[i]) i++;
+  if (la === lb) {
+    if (a.slice(i + 1) === b.slice(i + 1)) return true;
+    return i + 1 < la && a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+  }
+  return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+}
+
+/** Score of a one-edit typo in a word of at least ONE_EDIT_MIN_LENGTH letters. */
+const ONE_EDIT_SCORE = 0.75;
+const ONE_EDIT_MIN_LENGTH = 5;
 
 export type PrefixMode = boolean | 'all';
 
