@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lookup } from '../app/identity/lookup.ts';
 import { rows } from '../db/raw.ts';
 import { addTestUser, call, createTestEnv, type Seller, type TestEnv } from '../../test/helpers.ts';
 
@@ -66,6 +67,25 @@ describe('who owns this? (C2)', () => {
       items[0].matched.kind === kind || (kind === 'display_name' && items[0].matched.kind === 'legal_name'),
     ).toBe(true);
     expect(items[0].client.owners[0]).toMatchObject({ ownerId: a.id, ownerName: 'Алексей А.' });
+  });
+
+  it('finds both clients when ten digits are one client’s ИНН and another’s phone', async () => {
+    const byInn = await call(env, head, 'POST', '/api/clients', {
+      displayName: 'Ромашка-Трейд',
+      legalEntities: [{ name: 'ООО «Ромашка-Трейд»', legalForm: 'ООО', inn: '9271000018' }],
+    });
+    expect(byInn.status).toBe(201);
+    const byPhone = await call(env, head, 'POST', '/api/clients', {
+      displayName: 'Василёк',
+      contacts: [{ name: 'Сидоров Сидор', phones: ['8 927 100-00-18'] }],
+    });
+    expect(byPhone.status).toBe(201);
+    const items = await top(b, '927 100 00 18');
+    expect(items.map((i: { clientId: number }) => i.clientId)).toEqual([byInn.body.id, byPhone.body.id]);
+    expect(items.map((i: { matched: { kind: string } }) => i.matched.kind)).toEqual(['inn', 'phone']);
+    // Inside a transaction the same statement runs through it (no driver shortcut): same answer.
+    const inTx = await env.ctx.db.transaction((tx) => lookup(tx, '9271000018', 10));
+    expect(inTx.map((i) => i.clientId)).toEqual([byInn.body.id, byPhone.body.id]);
   });
 
   it('answers nothing for nonsense and names the field for an empty query', async () => {
