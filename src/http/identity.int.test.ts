@@ -69,23 +69,30 @@ describe('who owns this? (C2)', () => {
     expect(items[0].client.owners[0]).toMatchObject({ ownerId: a.id, ownerName: 'Алексей А.' });
   });
 
-  it('finds both clients when ten digits are one client’s ИНН and another’s phone', async () => {
-    const byInn = await call(env, head, 'POST', '/api/clients', {
-      displayName: 'Ромашка-Трейд',
-      legalEntities: [{ name: 'ООО «Ромашка-Трейд»', legalForm: 'ООО', inn: '9271000018' }],
-    });
-    expect(byInn.status).toBe(201);
+  it('reads ten digits as an ИНН first and as a phone when no client has that ИНН', async () => {
     const byPhone = await call(env, head, 'POST', '/api/clients', {
       displayName: 'Василёк',
       contacts: [{ name: 'Сидоров Сидор', phones: ['8 927 100-00-18'] }],
     });
     expect(byPhone.status).toBe(201);
-    const items = await top(b, '927 100 00 18');
-    expect(items.map((i: { clientId: number }) => i.clientId)).toEqual([byInn.body.id, byPhone.body.id]);
-    expect(items.map((i: { matched: { kind: string } }) => i.matched.kind)).toEqual(['inn', 'phone']);
-    // Inside a transaction the same statement runs through it (no driver shortcut): same answer.
+    // 9271000018 is a valid ИНН (checksum) and a valid phone: no client has the ИНН yet.
+    const asPhone = await top(b, '9271000018');
+    expect(asPhone.map((i: { clientId: number }) => i.clientId)).toEqual([byPhone.body.id]);
+    expect(asPhone[0].matched.kind).toBe('phone');
+    const byInn = await call(env, head, 'POST', '/api/clients', {
+      displayName: 'Ромашка-Трейд',
+      legalEntities: [{ name: 'ООО «Ромашка-Трейд»', legalForm: 'ООО', inn: '9271000018' }],
+    });
+    expect(byInn.status).toBe(201);
+    const items = await top(b, '9271000018');
+    expect(items.map((i: { clientId: number }) => i.clientId)).toEqual([byInn.body.id]);
+    expect(items[0].matched.kind).toBe('inn');
+    // Inside a transaction the same statements run through it (no driver shortcut): same answers.
     const inTx = await env.ctx.db.transaction((tx) => lookup(tx, '9271000018', 10));
-    expect(inTx.map((i) => i.clientId)).toEqual([byInn.body.id, byPhone.body.id]);
+    expect(inTx.map((i) => i.clientId)).toEqual([byInn.body.id]);
+    // An e-mail and its company domain go in one call: the contact's client, by its e-mail.
+    const both = await env.ctx.db.transaction((tx) => lookup(tx, 'M.Ivanova@UNIX-SHOP.RU', 10));
+    expect(both.map((i) => i.clientId)).toEqual([unix]);
   });
 
   it('answers nothing for nonsense and names the field for an empty query', async () => {
