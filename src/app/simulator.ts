@@ -188,11 +188,15 @@ export async function loadSnapshot(
         'sim_touches',
         sql`SELECT id::float8 AS "id", ${epoch('occurred_at')} AS "at", client_id AS "clientId", line_id AS "lineId",
                    author_id AS "authorId", kind AS "kind", outcome AS "outcome"
-            FROM touches WHERE occurred_at <= ${until} ORDER BY occurred_at, id`,
+            FROM touches WHERE occurred_at <= ${until}`,
       )) {
         for (const t of page) touches.push(t);
         onLoad?.('touches', touches.length);
       }
+      // Ordered here rather than by the server: rows arrive in insertion order, nearly sorted by time,
+      // which JavaScript's merge sort finishes in about one pass, while the server sorted a million
+      // rows before sending the first (measured: the load 2.2 s → see README, simulator benchmark).
+      touches.sort((a, b) => a.at - b.at || a.id - b.id);
       const deals: SimDeal[] = [];
       for await (const page of cursor<{
         id: number;
