@@ -1,6 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { fail, ok, type Outcome } from '../core/outcome.ts';
 import { isPresetName, type Policy, policySchema, presets } from '../core/policy/policy.ts';
+import { orderByTimeThenId } from '../core/simulator/order.ts';
 import { simulate } from '../core/simulator/simulate.ts';
 import type {
   Progress,
@@ -193,10 +194,9 @@ export async function loadSnapshot(
         for (const t of page) touches.push(t);
         onLoad?.('touches', touches.length);
       }
-      // Ordered here rather than by the server: rows arrive in insertion order, nearly sorted by time,
-      // which JavaScript's merge sort finishes in about one pass, while the server sorted a million
-      // rows before sending the first (measured: the load 2.2 s → see README, simulator benchmark).
-      touches.sort((a, b) => a.at - b.at || a.id - b.id);
+      // Ordered here (a radix sort, tens of milliseconds) rather than by the server, which sorted a
+      // million rows before sending the first: the load 2.2 s → 1.4 s (README, simulator benchmark).
+      const ordered = orderByTimeThenId(touches);
       const deals: SimDeal[] = [];
       for await (const page of cursor<{
         id: number;
@@ -259,7 +259,7 @@ export async function loadSnapshot(
         resolution: d.resolution,
         clientTo: d.client_to,
       }));
-      return { managers, lines, clients, events, touches, deals, plans, disputes };
+      return { managers, lines, clients, events, touches: ordered, deals, plans, disputes };
     },
     { isolationLevel: 'repeatable read', accessMode: 'read only' },
   );
