@@ -1,10 +1,12 @@
 /**
  * Fairbase benchmark: demo load and claim throughput on PostgreSQL (HTTP vs a raw UPDATE limit) and
- * on embedded PGlite, then the ownership invariants. `npm run bench`.
+ * on embedded PGlite, then the ownership invariants and duplicate-detection quality; then the identity
+ * lookup, import and simulator benchmarks as child processes (FOLLOW_UPS). `npm run bench`.
  *
  * Environment: BENCH_DATABASE_URL (else DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test),
  * BENCH_CLIENTS (100000), BENCH_SECONDS (10), BENCH_PGLITE_CLIENTS (10000).
  */
+import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { type PgReport, probe, redact, runPgPart } from './pg-part.ts';
@@ -134,8 +136,45 @@ async function main(): Promise<number> {
   return violationTotal === 0 && failures === 0 ? 0 : 1;
 }
 
+/**
+ * The other benchmarks, one child process each, at sizes that finish in minutes (each script's own
+ * variables, when set, win; README gives the design-size runs): identity lookup latency, import
+ * against a plain insert, the policy simulator against a full scan. BENCH_CORE_ONLY=1 skips them.
+ */
+const FOLLOW_UPS: { script: string; args: string[]; env: Record<string, string> }[] = [
+  {
+    script: 'bench/identity-perf.ts',
+    args: [],
+    env: {
+      BENCH_IDENTITY_CLIENTS: '20000',
+      BENCH_IDENTITY_PGLITE_CLIENTS: '10000',
+      BENCH_IDENTITY_SAMPLE: '150',
+    },
+  },
+  { script: 'bench/import.ts', args: [], env: { BENCH_IMPORT_BASE: '100000', BENCH_IMPORT_ROWS: '20000' } },
+  { script: 'bench/simulate.ts', args: [], env: {} },
+];
+
+async function followUps(): Promise<number> {
+  if (process.env.BENCH_CORE_ONLY === '1') return 0;
+  let failed = 0;
+  for (const f of FOLLOW_UPS) {
+    console.log(`\n=== ${f.script} ===`);
+    const env = { ...f.env, ...process.env };
+    const code = await new Promise<number>((resolve) => {
+      const child = spawn(process.execPath, ['bin/run-ts.mjs', f.script, ...f.args], {
+        env,
+        stdio: 'inherit',
+      });
+      child.on('exit', (c) => resolve(c ?? 1));
+    });
+    if (code !== 0) failed++;
+  }
+  return failed;
+}
+
 main().then(
-  (code) => process.exit(code),
+  async (code) => process.exit((await followUps()) > 0 ? 1 : code),
   (e) => {
     console.error('benchmark failed:', e);
     process.exit(1);
