@@ -46,8 +46,9 @@ export const POSTINGS_PER_WORD = 1000;
  */
 const COMPLETIONS = 2000;
 /**
- * A one-word query takes at most this many clients per term, so one common completion («гриль», a
- * thousand cafés) cannot fill the candidates before rarer ones of about the same score («грилул»).
+ * A one-word query takes the first this many clients of every term before more of any one, so a
+ * common completion («гриль», a thousand cafés) cannot fill the candidates before rarer ones of about
+ * the same score («грилул»); the remaining places are then filled term by term, best first.
  */
 const PER_COMPLETION = 10;
 /** How many of each other word's best terms the rarest word's clients are checked against. */
@@ -123,12 +124,24 @@ function rankedNamesSql(q: { values: SQL; words: number }, limit: number): SQL {
   terms AS (SELECT i, term, score FROM direct UNION ALL SELECT i, term, score FROM fuzzy),
   post AS (
     SELECT q.i, p.client_id, p.score FROM q CROSS JOIN LATERAL (
-      SELECT x.client_id, t.score
+      ${
+        q.words === 1
+          ? sql`SELECT x.client_id, t.score
+      FROM (SELECT term, score, row_number() OVER (ORDER BY score DESC, length(term), term) AS ord
+            FROM terms WHERE terms.i = q.i ORDER BY score DESC, length(term), term LIMIT 60) t
+      CROSS JOIN LATERAL (
+        SELECT d.client_id, row_number() OVER () AS rn
+        FROM (SELECT DISTINCT client_id FROM identity_tokens WHERE token = t.term LIMIT ${cap}) d
+      ) x
+      ORDER BY x.rn > ${PER_COMPLETION}, t.ord, x.rn
+      LIMIT ${cap}`
+          : sql`SELECT x.client_id, t.score
       FROM (SELECT term, score FROM terms WHERE terms.i = q.i ORDER BY score DESC, length(term), term LIMIT 60) t
       CROSS JOIN LATERAL (
-        SELECT DISTINCT client_id FROM identity_tokens WHERE token = t.term LIMIT ${q.words === 1 ? PER_COMPLETION : cap}
+        SELECT DISTINCT client_id FROM identity_tokens WHERE token = t.term LIMIT ${cap}
       ) x
-      LIMIT ${cap}
+      LIMIT ${cap}`
+      }
     ) p
   ),
   ${
