@@ -36,9 +36,11 @@ export async function exactCandidates(ex: Executor, query: Identifier[], limit =
 
 /**
  * How many postings of one query word are read at most (its best-scoring terms first) when the
- * query has several words; a one-word query needs no more than the candidates it returns.
+ * query has several words; a one-word query needs no more than the candidates it returns. At 1 M
+ * clients 500 instead of 1 000 cut the p99 of two-word prefixes 17.8 → 12.3 ms with the same recall
+ * (the rarest word's clients are checked against the other words' terms in full: the probe).
  */
-export const POSTINGS_PER_WORD = 1000;
+export const POSTINGS_PER_WORD = 500;
 /**
  * Completions of a typed word read from the vocabulary before the shortest are kept: the range scan
  * returns them in no useful order, and a four-letter prefix has hundreds in a real base («грил» →
