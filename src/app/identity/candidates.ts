@@ -44,7 +44,7 @@ export const POSTINGS_PER_WORD = 500;
 /**
  * Completions of a typed word read from the vocabulary before the shortest are kept: the range scan
  * returns them in no useful order, and a four-letter prefix has hundreds in a real base («грил» →
- * «грила», «грилул», …), so a small cap dropped the right one at random (prefix recall 0.95 → see ADR 0003).
+ * «грила», «грилул», …), so a small cap dropped the right one at random (ADR 0003).
  */
 const COMPLETIONS = 2000;
 /**
