@@ -179,6 +179,11 @@ describe('key clients and a handover by hand', () => {
     await page.getByLabel('Получатели').click();
     await page.getByTitle(PETR.name, { exact: true }).click();
     await page.keyboard.press('Escape');
+    // The receivers' dropdown closes with an animation; until it is gone it still matches
+    // `.ant-select-dropdown:visible` (and holds a «Пётр Иванов» option) — a later pick must not hit it.
+    await expect
+      .poll(() => page.locator('.ant-select-dropdown:visible').count(), { timeout: 10_000 })
+      .toBe(0);
     await page.getByRole('button', { name: 'Показать распределение' }).click();
     const receivers = page.getByRole('table', { name: 'Базы получателей' });
     const petrRow = receivers.getByRole('row', { name: new RegExp(PETR.name) });

@@ -41,11 +41,16 @@ describe('the policy simulator in the browser', () => {
     expect(cells[3]).toBe(`+${candidate - current}`);
     // Both charts drawn: expiries per month (current vs candidate) and caps per manager.
     const chart = page.getByRole('img', { name: 'Уходы в пул по месяцам' });
-    await expect.poll(() => chart.getAttribute('data-drawn')).toBe('true');
+    // ECharts draws after the report renders; on a loaded 2-core CI machine that takes seconds.
+    await expect.poll(() => chart.getAttribute('data-drawn'), { timeout: 15_000 }).toBe('true');
     expect(await chart.getAttribute('data-series')).toBe('2');
     await expect
-      .poll(() =>
-        page.getByRole('img', { name: 'Лимиты менеджеров по месяцам (кандидат)' }).getAttribute('data-drawn'),
+      .poll(
+        () =>
+          page
+            .getByRole('img', { name: 'Лимиты менеджеров по месяцам (кандидат)' })
+            .getAttribute('data-drawn'),
+        { timeout: 15_000 },
       )
       .toBe('true');
     // Who gains / who loses lists the demo managers; the expired clients table has rows.
