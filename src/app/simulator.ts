@@ -195,7 +195,7 @@ export async function loadSnapshot(
         onLoad?.('touches', touches.length);
       }
       // Ordered here (a radix sort, tens of milliseconds) rather than by the server, which sorted a
-      // million rows before sending the first: the load 2.2 s → 1.4 s (README, simulator benchmark).
+      // million rows before sending the first: the load 2.2 s → 1.5 s (README, simulator benchmark).
       const ordered = orderByTimeThenId(touches);
       const deals: SimDeal[] = [];
       for await (const page of cursor<{

@@ -20,10 +20,12 @@ import { writeIndex } from '../identity/reindex.ts';
  *
  * - Clients: the first TEMPLATE_CLIENTS come from the demo generator through the bulk client loader
  *   (names, legal entities, brands, contacts, addresses; identifier index written set-based). Beyond
- *   them clients are copies of a template with their own ИНН (valid checksum) and phone, so the index
- *   rows of a copy are the template's name rows plus its own ИНН and phone (no normaliser runs per copy).
- *   Duplicates: about 1 % of copies share the phone of another client; brands stay the template's,
- *   which differ from the legal entity's name.
+ *   them clients are copies of a template with their own ИНН (valid checksum) and phone and a coined
+ *   word of their own in place of the template's name word (display name, legal names, brands), so
+ *   1 M names carry a realistic vocabulary. A copy's index: the template's contact and address rows
+ *   shifted, its names through the normalisers (writeIndex), its ИНН and phone set-based.
+ *   Duplicates: about 1 % of copies share the phone of another client; brands differ from the legal
+ *   entity's name as the template's do.
  * - Managers: K managers of three activity levels (weights 3 / 2 / 1) and a head; a few newcomers.
  * - Ownership: each manager's base is a share of their effective cap (never over it); ledger events
  *   (a claim, for some clients an earlier claim and release by a colleague; some pool clients were
