@@ -1,7 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { fail, ok, type Outcome } from '../core/outcome.ts';
 import { isPresetName, type Policy, policySchema, presets } from '../core/policy/policy.ts';
-import { orderByTimeThenId } from '../core/simulator/order.ts';
+import { TouchColumnsBuilder } from '../core/simulator/order.ts';
 import { simulate } from '../core/simulator/simulate.ts';
 import type {
   Progress,
@@ -9,7 +9,6 @@ import type {
   SimLedgerEvent,
   SimManualDispute,
   SimSnapshot,
-  SimTouch,
   SimulationReport,
 } from '../core/simulator/types.ts';
 import type { Executor } from '../db/connect.ts';
@@ -182,21 +181,29 @@ export async function loadSnapshot(
         }
         onLoad?.('ledger', events.length);
       }
-      // The biggest table: the rows come out of SQL already in the core's shape (no second object per row).
-      const touches: SimTouch[] = [];
-      for await (const page of cursor<SimTouch>(
+      // The biggest table, straight into columns (no object per touch outlives its page), then
+      // ordered by a radix sort rather than by the server, which sorted a million rows before sending
+      // the first (README, simulator benchmark).
+      const touches = new TouchColumnsBuilder();
+      let loaded = 0;
+      for await (const page of cursor<{
+        id: number;
+        at: number;
+        client_id: number;
+        line_id: number | null;
+        author_id: number;
+        outcome: string | null;
+      }>(
         tx,
         'sim_touches',
-        sql`SELECT id::float8 AS "id", ${epoch('occurred_at')} AS "at", client_id AS "clientId", line_id AS "lineId",
-                   author_id AS "authorId", kind AS "kind", outcome AS "outcome"
+        sql`SELECT id::float8 AS id, ${epoch('occurred_at')} AS at, client_id, line_id, author_id, outcome
             FROM touches WHERE occurred_at <= ${until}`,
       )) {
-        for (const t of page) touches.push(t);
-        onLoad?.('touches', touches.length);
+        for (const t of page) touches.push(t.id, t.at, t.client_id, t.line_id, t.author_id, t.outcome);
+        loaded += page.length;
+        onLoad?.('touches', loaded);
       }
-      // Ordered here (a radix sort, tens of milliseconds) rather than by the server, which sorted a
-      // million rows before sending the first: the load 2.2 s → 1.5 s (README, simulator benchmark).
-      const ordered = orderByTimeThenId(touches);
+      const ordered = touches.build();
       const deals: SimDeal[] = [];
       for await (const page of cursor<{
         id: number;

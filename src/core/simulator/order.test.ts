@@ -1,11 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { createRng, int } from '../demo/prng.ts';
-import { orderByTimeThenId } from './order.ts';
+import { orderTouches, TouchColumnsBuilder, timeThenIdOrder, touchAt, touchColumns } from './order.ts';
+
+/** Records in the order timeThenIdOrder gives. */
+const orderByTimeThenId = <T extends { at: number; id: number }>(xs: T[]): T[] =>
+  Array.from(
+    timeThenIdOrder(
+      xs.map((x) => x.at),
+      xs.map((x) => x.id),
+      xs.length,
+    ),
+    (i) => xs[i]!,
+  );
 
 const byComparator = <T extends { at: number; id: number }>(xs: T[]) =>
   xs.slice().sort((a, b) => a.at - b.at || a.id - b.id);
 
-describe('orderByTimeThenId', () => {
+describe('timeThenIdOrder', () => {
   it('orders a year of touches exactly as the comparator does, ties on time broken by id', () => {
     const rng = createRng(3);
     const start = Date.UTC(2025, 5, 1);
@@ -46,5 +57,40 @@ describe('orderByTimeThenId', () => {
         { at: 2, id: 3 },
       ]),
     ).toThrow(/id -1/);
+  });
+});
+
+describe('touch columns', () => {
+  const rows = [
+    { id: 3, at: 200, clientId: 7, lineId: null, authorId: 2, outcome: 'reached' },
+    { id: 1, at: 100, clientId: 8, lineId: 4, authorId: 5, outcome: null },
+    { id: 2, at: 200, clientId: 9, lineId: 1, authorId: 2, outcome: 'meeting_held' },
+  ];
+
+  it('keep every field of every row, outcomes as codes into one table', () => {
+    const c = touchColumns(rows);
+    expect(c.length).toBe(3);
+    expect(c.outcomes).toEqual([null, 'reached', 'meeting_held']);
+    expect([0, 1, 2].map((i) => touchAt(c, i))).toEqual(rows);
+  });
+
+  it('are reordered by (at, id) when they are not in that order, and returned as they are when they are', () => {
+    const ordered = orderTouches(touchColumns(rows));
+    expect([0, 1, 2].map((i) => touchAt(ordered, i).id)).toEqual([1, 2, 3]);
+    expect(orderTouches(ordered)).toBe(ordered);
+  });
+
+  it('the builder grows past its first capacity and builds in (at, id) order', () => {
+    const b = new TouchColumnsBuilder();
+    const n = 5_000;
+    for (let i = 0; i < n; i++) b.push(n - i, 1_000 + (i % 7), i, null, 1, i % 2 ? 'reached' : null);
+    const c = b.build();
+    expect(c.length).toBe(n);
+    for (let i = 1; i < n; i++) {
+      const prev = touchAt(c, i - 1);
+      const cur = touchAt(c, i);
+      expect(prev.at < cur.at || (prev.at === cur.at && prev.id < cur.id)).toBe(true);
+    }
+    expect(new Set(Array.from(c.clientId)).size).toBe(n);
   });
 });

@@ -362,26 +362,34 @@ export function replay(o: ReplayOptions): SimRun {
     for (const ev of d.events) setOwner(sl, to, e.at, ev.protectedUntil?.getTime() ?? null, true);
   }
 
-  function touch(t: SimTouch, live: boolean) {
-    const list = slotsOf.get(t.clientId);
+  // Touches are columns (SimTouchColumns); an outcome is a code, qualifying or not under this policy.
+  const T = s.touches;
+  const qualifyingCode = T.outcomes.map((x) => x !== null && qualifying.has(x));
+  const meetingHeldCode = T.outcomes.indexOf('meeting_held');
+
+  function touch(i: number, live: boolean) {
+    const list = slotsOf.get(T.clientId[i]!);
     if (!list) return;
+    const lineId = T.lineId[i]!;
+    const authorId = T.authorId[i]!;
+    const at = T.at[i]!;
     let counted = false;
     for (const sl of list) {
-      if (t.lineId !== null && sl.lineId !== t.lineId) continue;
-      if (sl.ownerId === t.authorId) {
-        if (t.at >= sl.since) {
-          sl.lastTouch = t.at;
+      if (lineId !== 0 && sl.lineId !== lineId) continue;
+      if (sl.ownerId === authorId) {
+        if (at >= sl.since) {
+          sl.lastTouch = at;
           // Only postpones the expiry: the queued sweep re-decides and re-queues (lazy, no date maths per touch).
-          if (t.outcome !== null && qualifying.has(t.outcome)) sl.lastQ = t.at;
+          if (qualifyingCode[T.outcome[i]!]) sl.lastQ = at;
         }
       } else if (live && sl.ownerId !== null) {
         if (!counted) {
           counted = true;
           nonOwnerTouches++;
-          totalsOf(t.authorId).nonOwnerTouches++;
+          totalsOf(authorId).nonOwnerTouches++;
         }
-        if (t.outcome === 'meeting_held' && policy.disputes.openOnMeeting) {
-          dispute(sl, t.authorId, t.at, 'meeting', null);
+        if (T.outcome[i] === meetingHeldCode && policy.disputes.openOnMeeting) {
+          dispute(sl, authorId, at, 'meeting', null);
         }
       }
     }
@@ -609,7 +617,9 @@ export function replay(o: ReplayOptions): SimRun {
   }
 
   // ---- the replay ----
-  const { events, touches, deals, disputes: manual } = s;
+  const { events, deals, disputes: manual } = s;
+  const tAt = T.at;
+  const tn = T.length;
   let ei = 0;
   let ti = 0;
   let di = 0;
@@ -617,12 +627,12 @@ export function replay(o: ReplayOptions): SimRun {
   // Before `from`: the ledger as recorded, touches and orders only as facts.
   for (;;) {
     const ne = ei < events.length && events[ei]!.at < fromDay ? events[ei]!.at : Infinity;
-    const nt = ti < touches.length && touches[ti]!.at < fromDay ? touches[ti]!.at : Infinity;
+    const nt = ti < tn && tAt[ti]! < fromDay ? tAt[ti]! : Infinity;
     const nd = di < deals.length && deals[di]!.at < fromDay ? deals[di]!.at : Infinity;
     const next = Math.min(ne, nt, nd);
     if (next === Infinity) break;
     if (ne === next) applyRecorded(events[ei++]!);
-    else if (nt === next) touch(touches[ti++]!, false);
+    else if (nt === next) touch(ti++, false);
     else won(deals[di++]!, false);
   }
   while (mi < manual.length && manual[mi]!.at < fromDay) mi++;
@@ -637,14 +647,19 @@ export function replay(o: ReplayOptions): SimRun {
     if (d === 0 || new Date(dayFrom).getUTCDate() === 1) monthStart(dayFrom);
     for (;;) {
       const ne = ei < events.length && events[ei]!.at < dayEnd ? events[ei]!.at : Infinity;
-      const nt = ti < touches.length && touches[ti]!.at < dayEnd ? touches[ti]!.at : Infinity;
+      const nt = ti < tn && tAt[ti]! < dayEnd ? tAt[ti]! : Infinity;
       const nd = di < deals.length && deals[di]!.at < dayEnd ? deals[di]!.at : Infinity;
       const nm = mi < manual.length && manual[mi]!.at < dayEnd ? manual[mi]!.at : Infinity;
       const next = Math.min(ne, nt, nd, nm);
       if (next === Infinity) break;
       if (ne === next) replayEvent(events[ei++]!);
-      else if (nt === next) touch(touches[ti++]!, true);
-      else if (nd === next) won(deals[di++]!, true);
+      else if (nt === next) {
+        // Every touch before the next other record, in one run (ties: a ledger event goes first, a
+        // touch before a deal or a manual dispute at the same instant, as in the comparison above).
+        const limit = Math.min(nd, nm);
+        do touch(ti++, true);
+        while (ti < tn && tAt[ti]! < dayEnd && tAt[ti]! < ne && tAt[ti]! <= limit);
+      } else if (nd === next) won(deals[di++]!, true);
       else manualDispute(manual[mi++]!);
     }
     sweep(d);
@@ -694,5 +709,4 @@ export function replay(o: ReplayOptions): SimRun {
   };
 }
 
-type SimTouch = SimSnapshot['touches'][number];
 type SimDeal = SimSnapshot['deals'][number];

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type Policy, presets } from '../policy/policy.ts';
 import { simulate } from './simulate.ts';
+import { touchColumns } from './order.ts';
 import type { SimDeal, SimLedgerEvent, SimSnapshot, SimTouch } from './types.ts';
 
 const DAY = 86_400_000;
@@ -36,7 +37,6 @@ const touchOf = (day: number, clientId: number, authorId: number, outcome = 'rea
   clientId,
   lineId: null,
   authorId,
-  kind: 'call',
   outcome,
 });
 const won = (day: number, clientId: number, managerId: number, amountKopecks = 10_000_000): SimDeal => ({
@@ -48,7 +48,10 @@ const won = (day: number, clientId: number, managerId: number, amountKopecks = 1
   amountKopecks,
 });
 
-function snapshot(parts: Partial<SimSnapshot>): SimSnapshot {
+type History = Omit<SimSnapshot, 'touches'> & { touches: SimTouch[] };
+
+/** A hand-built history; touches as records, in columns for the core (in the order given). */
+function snapshot(parts: Partial<History>): History {
   return {
     managers: [
       { id: 1, name: 'Анна', role: 'manager', hiredAt: LONG_AGO, capOverride: null },
@@ -66,7 +69,8 @@ function snapshot(parts: Partial<SimSnapshot>): SimSnapshot {
   };
 }
 
-function run(s: SimSnapshot, current: Policy, candidate: Policy, days: number) {
+function run(h: History, current: Policy, candidate: Policy, days: number) {
+  const s: SimSnapshot = { ...h, touches: touchColumns(h.touches) };
   return simulate({
     snapshot: s,
     current: { version: 3, policy: current },
@@ -311,7 +315,13 @@ describe('simulate: coverage, determinism, progress', () => {
   it('reports progress over both runs, day by day', () => {
     const seen: number[] = [];
     simulate(
-      { snapshot: s, current: { version: 1, policy: policy() }, candidate: policy(), from: D0, to: at(9) },
+      {
+        snapshot: { ...s, touches: touchColumns(s.touches) },
+        current: { version: 1, policy: policy() },
+        candidate: policy(),
+        from: D0,
+        to: at(9),
+      },
       (p) => seen.push(p.done),
     );
     expect(seen).toHaveLength(20);

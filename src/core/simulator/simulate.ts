@@ -1,4 +1,5 @@
 import type { Policy } from '../policy/policy.ts';
+import { orderTouches } from './order.ts';
 import { DAY, dayStart, LIST_LIMIT, replay } from './replay.ts';
 import type {
   Progress,
@@ -152,7 +153,7 @@ function sorted(s: SimSnapshot): SimSnapshot {
     managers: [...s.managers].sort((a, b) => a.id - b.id),
     lines: [...s.lines].sort((a, b) => a.id - b.id),
     events: byTime(s.events),
-    touches: byTime(s.touches),
+    touches: orderTouches(s.touches),
     deals: byTime(s.deals),
     disputes: byTime(s.disputes),
   };
