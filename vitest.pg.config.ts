@@ -8,6 +8,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // .ci/run sets FAIRBASE_TEST_PROGRESS: which files and cases were running when a suite hangs.
+    reporters: process.env.FAIRBASE_TEST_PROGRESS ? ['default', './test/support/progress-reporter.ts'] : ['default'],
     fileParallelism: false,
   },
 });
