@@ -9,6 +9,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     // .ci/run sets FAIRBASE_TEST_PROGRESS: which files and cases were running when a suite hangs.
-    reporters: process.env.FAIRBASE_TEST_PROGRESS ? ['default', './test/support/progress-reporter.ts'] : ['default'],
+    reporters: process.env.FAIRBASE_TEST_PROGRESS
+      ? ['default', './test/support/progress-reporter.ts']
+      : ['default'],
   },
 });
