@@ -229,7 +229,7 @@ async function loadAndIndex(e: Engine, clients: number): Promise<LoadInfo> {
 // ─────────────────────────────────────────────────────────────────────────────
 
 const isExact = (set: SetName) => EXACT_SETS.includes(set);
-const EXACT_ROUNDS = 3;
+const EXACT_ROUNDS = 10;
 
 async function baseline(e: Engine, q: BenchQuery): Promise<number[]> {
   const found = q.key

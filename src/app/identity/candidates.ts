@@ -278,12 +278,19 @@ export async function exactLookup(
   // Ten digits with a valid checksum read as an ИНН (or ОГРН) first, and as a phone only when no client
   // has that registry number: the same digits being one client's ИНН and another's phone is a chance
   // of about 2 M phones in 10^10 numbers, while probing both doubled the work of every such lookup
-  // (a quarter of ИНН: p99 2–5× a one-key probe, ADR 0003).
+  // (a quarter of ИНН: p99 2–5× a one-key probe, ADR 0003). Both readings go in one call that stops at
+  // the first key with rows (migration 0014).
   const registry = keys.filter((k) => k.kind === 'inn' || k.kind === 'ogrn');
   const phone = keys.filter((k) => k.kind === 'phone');
+  const ordered = [...registry, ...phone];
   const found =
-    registry.length > 0 && phone.length > 0 && registry.length + phone.length === keys.length
-      ? await call(registry).then(async (r) => (r.length > 0 ? r : call(phone)))
+    registry.length > 0 && phone.length > 0 && ordered.length === keys.length
+      ? await hotRows<Found>(
+          ex,
+          'SELECT * FROM fairbase_exact_lookup_first($1::text[], $2::text[], $3)',
+          [ordered.map((k) => k.kind), ordered.map((k) => k.value), limit * 4],
+          sql`SELECT * FROM fairbase_exact_lookup_first(${textArray(ordered.map((k) => k.kind))}::text[], ${textArray(ordered.map((k) => k.value))}::text[], ${limit * 4})`,
+        )
       : await call(keys);
   const out = new Map<number, LookupCandidate>();
   for (const r of found) {
