@@ -169,12 +169,17 @@ describe('duplicate-proof entry (C2, R-ID-1..3)', () => {
       forceReason: 'отдельный договор филиала',
     });
     expect(r.status).toBe(201);
-    const [log] = await rows<{ reason: string; actor_id: number; candidates: { clientId: number }[] }>(
+    const [log] = await rows<{
+      reason: string;
+      actor_id: number;
+      candidates: { clientId: number; reasonCodes: { code: string }[] }[];
+    }>(
       env.ctx.db,
       sql`SELECT reason, actor_id, candidates FROM duplicate_overrides WHERE client_id = ${r.body.id}`,
     );
     expect(log).toMatchObject({ reason: 'отдельный договор филиала', actor_id: b.id });
     expect(log!.candidates[0]!.clientId).toBe(unix);
+    expect(log!.candidates[0]!.reasonCodes.map((c) => c.code)).toContain('SAME_INN');
   });
 
   it("adding another client's phone to a client is stopped too; linking to the right client works", async () => {

@@ -53,6 +53,14 @@ export async function logOverride(
       clientId: f.clientId,
       score: f.score,
       reasons: f.reasons.map((r) => r.text),
+      // The structured reasons too (code, kind, similarity, matched field), as the import and review
+      // answers carry them: a screen translates codes, not the English text.
+      reasonCodes: f.reasons.map((r) => ({
+        code: r.code,
+        kind: r.kind,
+        similarity: r.similarity,
+        matched: r.matched,
+      })),
     })),
     occurredAt: now,
   });
