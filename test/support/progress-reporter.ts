@@ -2,9 +2,10 @@ import { appendFileSync } from 'node:fs';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
 
 /**
- * CI diagnostics: when FAIRBASE_TEST_PROGRESS names a file, every test file's start and end and every
- * test case's start are appended to it, so a suite stopped by `.ci/run`'s time limit can say which
- * files and cases were still running (vitest's own reporter prints a file only when it ends).
+ * CI heartbeat and diagnostics: when FAIRBASE_TEST_PROGRESS names a file, every test file's start and
+ * end and every test case's start and end are appended to it. `.ci/run`'s watchdog stops a suite that
+ * has written nothing for ten minutes, and then says which files and cases were still running
+ * (vitest's own reporter prints a file only when it ends).
  */
 export default class ProgressReporter implements Reporter {
   private readonly out = process.env.FAIRBASE_TEST_PROGRESS;
@@ -23,5 +24,9 @@ export default class ProgressReporter implements Reporter {
 
   onTestCaseReady(t: TestCase) {
     this.line(`case ${t.module.moduleId} :: ${t.fullName}`);
+  }
+
+  onTestCaseResult(t: TestCase) {
+    this.line(`done ${t.module.moduleId} :: ${t.fullName} ${t.result().state}`);
   }
 }
