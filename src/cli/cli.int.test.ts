@@ -147,7 +147,8 @@ describe('fairbase review', () => {
     expect(r.code).toBe(0);
     expect(r.out.length).toBeGreaterThan(20);
     const j = JSON.parse((await cli('review', '--json')).out);
-    expect(j.basis).toBe('created_at_and_ledger');
+    expect(j.basis).toBe('touches');
+    expect(j.counts.forcedDuplicates).toBeTypeOf('number');
     expect((await cli('review', '--limit', 'x')).code).toBe(2);
   });
 });

@@ -467,9 +467,9 @@ export const reviewOut = z.object({
   untouchedDays: z.number(),
   untouchedSince: isoDate,
   basis: z
-    .literal('created_at_and_ledger')
+    .literal('touches')
     .describe(
-      'Touches are not recorded yet: untouched = created before the cut-off and no ledger event since',
+      'untouched = added before the cut-off and no touch since: for a contact, no touch of its client naming it or naming nobody; for a legal entity, no touch of its client and no deal with it opened or won',
     ),
   limit: z.number(),
   invalidIdentifiers: z.array(
@@ -497,7 +497,7 @@ export const reviewOut = z.object({
       contactId: z.number(),
       contactName: z.string(),
       createdAt: isoDate,
-      lastEventAt: isoDateNullable,
+      lastTouchAt: isoDateNullable.describe('the latest touch naming this contact or nobody'),
     }),
   ),
   staleLegalEntities: z.array(
@@ -507,7 +507,7 @@ export const reviewOut = z.object({
       legalEntityName: z.string(),
       inn: z.string().nullable(),
       createdAt: isoDate,
-      lastEventAt: isoDateNullable,
+      lastTouchAt: isoDateNullable.describe("the client's latest touch"),
     }),
   ),
   likelyDuplicates: z.array(
@@ -518,11 +518,33 @@ export const reviewOut = z.object({
       reasonCodes: z.array(reasonCodeOut).describe('the same reasons, structured (in the same order)'),
     }),
   ),
+  forcedDuplicates: z
+    .array(
+      z.object({
+        overrideId: z.number(),
+        ...reviewClientRef,
+        actorId: z.number(),
+        actorName: z.string().nullable(),
+        reason: z.string(),
+        occurredAt: isoDate,
+        matched: z.array(
+          z.object({
+            ...reviewClientRef,
+            score: z.number(),
+            reasons: z.array(reasonCodeOut),
+          }),
+        ),
+      }),
+    )
+    .describe(
+      'clients created or given data despite a `same` match (forced with a reason), newest first, while both still stand alone',
+    ),
   counts: z.object({
     invalidIdentifiers: z.number(),
     unparseablePhones: z.number(),
     staleContacts: z.number(),
     staleLegalEntities: z.number(),
     likelyDuplicates: z.number(),
+    forcedDuplicates: z.number(),
   }),
 });

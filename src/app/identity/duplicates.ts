@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { fail, ok, type Outcome } from '../../core/outcome.ts';
 import type { IdentityRules } from '../../core/policy/policy.ts';
+import { reasonCodeOf } from '../../core/identity/reason-code.ts';
 import type { Tx } from '../../db/connect.ts';
 import { duplicateOverrides } from '../../db/schema/index.ts';
 import { type MatchRecord, type MatchResult, matchRecord, recordIdentifiers } from './lookup.ts';
@@ -53,14 +54,9 @@ export async function logOverride(
       clientId: f.clientId,
       score: f.score,
       reasons: f.reasons.map((r) => r.text),
-      // The structured reasons too (code, kind, similarity, matched field), as the import and review
-      // answers carry them: a screen translates codes, not the English text.
-      reasonCodes: f.reasons.map((r) => ({
-        code: r.code,
-        kind: r.kind,
-        similarity: r.similarity,
-        matched: r.matched,
-      })),
+      // The structured reasons too, in the shape the import and review answers carry (the review
+      // lists these overrides): a screen translates codes, not the English text.
+      reasonCodes: f.reasons.map(reasonCodeOf),
     })),
     occurredAt: now,
   });

@@ -1,5 +1,7 @@
-import { type SQL, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
+import { identifierKinds } from '../../core/identity/identifiers.ts';
 import { normalizePhone } from '../../core/identity/normalize.ts';
+import type { ReasonCode } from '../../core/identity/reason-code.ts';
 import {
   type IdentifierError,
   type IdentifierResult,
@@ -16,15 +18,19 @@ import { type DuplicateCluster, findDuplicateClients } from './dedupe-base.ts';
 /**
  * The base review (C23): a data-hygiene report over the whole base — legal entities with an invalid
  * ИНН / КПП / ОГРН, contact phones that can't be parsed, contacts and legal entities nobody has
- * worked with for long, and likely duplicate clients. Read-only; merged clients are left out (they
- * live on in their survivor).
+ * worked with for long, likely duplicate clients, and clients created despite a duplicate warning
+ * (R-ID-3's logged overrides). Read-only; merged clients are left out (they live on in their
+ * survivor).
  *
- * "Untouched for N days": touches (C8) are not recorded yet. Until they are, the proxy is: the
- * record was created more than N days ago AND the ledger holds no ownership event (claim, release,
- * transfer, expiry…) for its client in the last N days. The report says so in `basis`; when touches
- * arrive, the stale sections should switch to "no touch in N days" and `basis` to say that.
+ * "Untouched for N days" is read from the touches (C8), `basis: 'touches'`:
+ * - a contact is untouched when it was added more than N days ago and no touch of its client since
+ *   then names it — or names nobody (an unattributed call may have been with them). A client worked
+ *   only through other contacts keeps this one on the list: the person has likely moved on;
+ * - a legal entity is untouched when it was added more than N days ago and since then its client has
+ *   had no touch and no deal with this legal entity was opened or won.
+ * Ownership events (claims, releases, expiries) are not work with a contact, so they do not count.
  */
-export const REVIEW_BASIS = 'created_at_and_ledger' as const;
+export const REVIEW_BASIS = 'touches' as const;
 export const DEFAULT_UNTOUCHED_DAYS = 730;
 export const DEFAULT_REVIEW_LIMIT = 100;
 
@@ -57,8 +63,8 @@ export type StaleContact = {
   contactId: number;
   contactName: string;
   createdAt: Date;
-  /** The client's latest ownership event, if any (older than the cut-off by definition). */
-  lastEventAt: Date | null;
+  /** The latest touch naming this contact or no contact, if any (before the cut-off by definition). */
+  lastTouchAt: Date | null;
 };
 
 export type StaleLegalEntity = {
@@ -68,7 +74,24 @@ export type StaleLegalEntity = {
   legalEntityName: string;
   inn: string | null;
   createdAt: Date;
-  lastEventAt: Date | null;
+  /** The client's latest touch, if any (before the cut-off by definition). */
+  lastTouchAt: Date | null;
+};
+
+/** A reason a forced client matched another one (read back from the override log). */
+export type ForcedReason = ReasonCode;
+
+/** A client created (or given new data) despite matching another client, with the reason given. */
+export type ForcedDuplicate = {
+  overrideId: number;
+  clientId: number;
+  displayName: string;
+  actorId: number;
+  actorName: string | null;
+  reason: string;
+  occurredAt: Date;
+  /** The clients it matched that still exist on their own (merged ones are left out). */
+  matched: { clientId: number; displayName: string; score: number; reasons: ForcedReason[] }[];
 };
 
 /** Placeholder shape until findDuplicateClients (src/app/identity/dedupe-base.ts) is wired in. */
@@ -77,9 +100,9 @@ export type LikelyDuplicate = DuplicateCluster;
 export type ReviewReport = {
   generatedAt: Date;
   untouchedDays: number;
-  /** Records created before this instant (and with no ledger event since) count as untouched. */
+  /** Records added before this instant and not worked with since count as untouched. */
   untouchedSince: Date;
-  /** How "untouched" was decided: creation date and the ownership ledger (no touches yet). */
+  /** How "untouched" was decided: from the touches (see the file comment). */
   basis: typeof REVIEW_BASIS;
   /** Each list holds at most this many items; `counts` are the full totals. */
   limit: number;
@@ -88,12 +111,15 @@ export type ReviewReport = {
   staleContacts: StaleContact[];
   staleLegalEntities: StaleLegalEntity[];
   likelyDuplicates: LikelyDuplicate[];
+  /** Newest first; an override is listed while its client and a client it matched both stand alone. */
+  forcedDuplicates: ForcedDuplicate[];
   counts: {
     invalidIdentifiers: number;
     unparseablePhones: number;
     staleContacts: number;
     staleLegalEntities: number;
     likelyDuplicates: number;
+    forcedDuplicates: number;
   };
 };
 
@@ -103,11 +129,12 @@ export async function reviewBase(ex: Executor, opts: ReviewOptions): Promise<Rev
   const untouchedDays = opts.untouchedDays ?? DEFAULT_UNTOUCHED_DAYS;
   const limit = opts.limit ?? DEFAULT_REVIEW_LIMIT;
   const cutoff = new Date(opts.now.getTime() - untouchedDays * DAY_MS);
-  const [ids, phones, contacts, entities] = await Promise.all([
+  const [ids, phones, contacts, entities, forced] = await Promise.all([
     invalidIdentifiers(ex, limit),
     unparseablePhones(ex, limit),
     staleContacts(ex, cutoff, limit),
     staleLegalEntities(ex, cutoff, limit),
+    forcedDuplicates(ex, limit),
   ]);
   // Likely duplicates: the same clustering as `fairbase dedupe --base`, under the active policy's weights.
   const rules = (await activePolicy(ex)).policy.identity;
@@ -123,12 +150,14 @@ export async function reviewBase(ex: Executor, opts: ReviewOptions): Promise<Rev
     staleContacts: contacts.items,
     staleLegalEntities: entities.items,
     likelyDuplicates,
+    forcedDuplicates: forced.items,
     counts: {
       invalidIdentifiers: ids.total,
       unparseablePhones: phones.total,
       staleContacts: contacts.total,
       staleLegalEntities: entities.total,
       likelyDuplicates: likelyDuplicates.length,
+      forcedDuplicates: forced.total,
     },
   };
 }
@@ -250,14 +279,15 @@ async function unparseablePhones(ex: Executor, limit: number) {
   return { items, total };
 }
 
-/** The ledger proxy for "nobody worked with this client since the cut-off" (see the file comment). */
-const noLedgerEventSince = (clientColumn: SQL, cutoff: Date) =>
-  sql`NOT EXISTS (SELECT 1 FROM ownership_events e WHERE e.client_id = ${clientColumn} AND e.occurred_at >= ${cutoff})`;
+/**
+ * A touch of the contact's client since the cut-off that names this contact or nobody. Read through
+ * touches (client_id, occurred_at DESC): only the client's touches after the cut-off are visited.
+ */
+const contactTouchedSince = (cutoff: Date) =>
+  sql`EXISTS (SELECT 1 FROM touches t WHERE t.client_id = ct.client_id AND t.occurred_at >= ${cutoff}
+        AND (t.contact_id = ct.id OR t.contact_id IS NULL))`;
 
-const lastEventAt = (clientColumn: SQL) =>
-  sql`(SELECT max(e.occurred_at) FROM ownership_events e WHERE e.client_id = ${clientColumn})`;
-
-/** Contacts created before the cut-off whose client has had no ownership event since; oldest first. */
+/** Contacts added before the cut-off that no touch since names (or could be with); oldest first. */
 async function staleContacts(ex: Executor, cutoff: Date, limit: number) {
   const found = await rows<{
     id: number;
@@ -265,16 +295,17 @@ async function staleContacts(ex: Executor, cutoff: Date, limit: number) {
     display_name: string;
     name: string;
     created_at: Date | string;
-    last_event_at: Date | string | null;
+    last_touch_at: Date | string | null;
     total: number;
   }>(
     ex,
-    sql`SELECT x.*, ${lastEventAt(sql.raw('x.client_id'))} AS last_event_at FROM (
+    sql`SELECT x.*, (SELECT max(t.occurred_at) FROM touches t WHERE t.client_id = x.client_id
+                      AND (t.contact_id = x.id OR t.contact_id IS NULL)) AS last_touch_at
+        FROM (
           SELECT ct.id, ct.client_id, c.display_name, ct.name, ct.created_at, count(*) OVER ()::int AS total
           FROM contacts ct
           JOIN clients c ON c.id = ct.client_id
-          WHERE c.merged_into IS NULL AND ct.created_at < ${cutoff}
-            AND ${noLedgerEventSince(sql.raw('ct.client_id'), cutoff)}
+          WHERE c.merged_into IS NULL AND ct.created_at < ${cutoff} AND NOT ${contactTouchedSince(cutoff)}
           ORDER BY ct.created_at, ct.id
           LIMIT ${limit}) x
         ORDER BY x.created_at, x.id`,
@@ -288,13 +319,16 @@ async function staleContacts(ex: Executor, cutoff: Date, limit: number) {
         contactId: r.id,
         contactName: r.name,
         createdAt: new Date(r.created_at),
-        lastEventAt: r.last_event_at === null ? null : new Date(r.last_event_at),
+        lastTouchAt: r.last_touch_at === null ? null : new Date(r.last_touch_at),
       }),
     ),
   };
 }
 
-/** Legal entities created before the cut-off whose client has had no ownership event since; oldest first. */
+/**
+ * Legal entities added before the cut-off whose client has had no touch since and no deal with
+ * this legal entity opened or won since; oldest first.
+ */
 async function staleLegalEntities(ex: Executor, cutoff: Date, limit: number) {
   const found = await rows<{
     id: number;
@@ -303,17 +337,20 @@ async function staleLegalEntities(ex: Executor, cutoff: Date, limit: number) {
     name: string;
     inn: string | null;
     created_at: Date | string;
-    last_event_at: Date | string | null;
+    last_touch_at: Date | string | null;
     total: number;
   }>(
     ex,
-    sql`SELECT x.*, ${lastEventAt(sql.raw('x.client_id'))} AS last_event_at FROM (
+    sql`SELECT x.*, (SELECT max(t.occurred_at) FROM touches t WHERE t.client_id = x.client_id) AS last_touch_at
+        FROM (
           SELECT le.id, le.client_id, c.display_name, le.name, le.inn, le.created_at,
                  count(*) OVER ()::int AS total
           FROM legal_entities le
           JOIN clients c ON c.id = le.client_id
           WHERE c.merged_into IS NULL AND le.created_at < ${cutoff}
-            AND ${noLedgerEventSince(sql.raw('le.client_id'), cutoff)}
+            AND NOT EXISTS (SELECT 1 FROM touches t WHERE t.client_id = le.client_id AND t.occurred_at >= ${cutoff})
+            AND NOT EXISTS (SELECT 1 FROM deals d WHERE d.client_id = le.client_id AND d.legal_entity_id = le.id
+                              AND (d.created_at >= ${cutoff} OR d.won_at >= ${cutoff}))
           ORDER BY le.created_at, le.id
           LIMIT ${limit}) x
         ORDER BY x.created_at, x.id`,
@@ -328,7 +365,79 @@ async function staleLegalEntities(ex: Executor, cutoff: Date, limit: number) {
         legalEntityName: r.name,
         inn: r.inn,
         createdAt: new Date(r.created_at),
-        lastEventAt: r.last_event_at === null ? null : new Date(r.last_event_at),
+        lastTouchAt: r.last_touch_at === null ? null : new Date(r.last_touch_at),
+      }),
+    ),
+  };
+}
+
+/** One stored reason of an override: ReasonCode's shape, or the earlier {code, kind, similarity, matched}. */
+function forcedReason(r: Record<string, unknown>): ForcedReason | null {
+  const kind = identifierKinds.find((k) => k === r.kind);
+  if (!kind || typeof r.code !== 'string') return null;
+  const matched = r.matched as { display?: unknown } | undefined;
+  return {
+    code: r.code as ReasonCode['code'],
+    kind,
+    similarity: typeof r.similarity === 'number' ? r.similarity : 0,
+    display:
+      typeof r.display === 'string' ? r.display : typeof matched?.display === 'string' ? matched.display : '',
+    contact: typeof r.contact === 'string' ? r.contact : null,
+  };
+}
+
+/**
+ * R-ID-3's log: clients created (or given data) despite a `same` match, with who, when and why. An
+ * override drops off the list once its client or every client it matched has been merged away —
+ * the head has decided. Newest first; the log holds one row per forced write, so it stays small.
+ */
+async function forcedDuplicates(ex: Executor, limit: number) {
+  const found = await rows<{
+    id: number;
+    client_id: number;
+    display_name: string;
+    actor_id: number;
+    actor_name: string | null;
+    reason: string;
+    occurred_at: Date | string;
+    matched: { client_id: number; display_name: string; score: number; reasons: Record<string, unknown>[] }[];
+    total: number;
+  }>(
+    ex,
+    sql`SELECT o.id, o.client_id, c.display_name, o.actor_id, u.name AS actor_name, o.reason, o.occurred_at,
+               m.matched, count(*) OVER ()::int AS total
+        FROM duplicate_overrides o
+        JOIN clients c ON c.id = o.client_id AND c.merged_into IS NULL
+        LEFT JOIN users u ON u.id = o.actor_id
+        CROSS JOIN LATERAL (
+          SELECT json_agg(json_build_object(
+                   'client_id', oc.id, 'display_name', oc.display_name,
+                   'score', (cand->>'score')::float8, 'reasons', coalesce(cand->'reasonCodes', '[]'::jsonb))
+                 ORDER BY (cand->>'score')::float8 DESC, oc.id) AS matched
+          FROM jsonb_array_elements(o.candidates) cand
+          JOIN clients oc ON oc.id = (cand->>'clientId')::int AND oc.merged_into IS NULL AND oc.id <> o.client_id
+        ) m
+        WHERE m.matched IS NOT NULL
+        ORDER BY o.occurred_at DESC, o.id DESC
+        LIMIT ${limit}`,
+  );
+  return {
+    total: found[0]?.total ?? 0,
+    items: found.map(
+      (r): ForcedDuplicate => ({
+        overrideId: r.id,
+        clientId: r.client_id,
+        displayName: r.display_name,
+        actorId: r.actor_id,
+        actorName: r.actor_name,
+        reason: r.reason,
+        occurredAt: new Date(r.occurred_at),
+        matched: r.matched.map((m) => ({
+          clientId: m.client_id,
+          displayName: m.display_name,
+          score: m.score,
+          reasons: m.reasons.flatMap((x) => forcedReason(x) ?? []),
+        })),
       }),
     ),
   };
@@ -355,7 +464,7 @@ export function formatReview(report: ReviewReport): string {
   const out: string[] = [];
   out.push(`Base review, ${day(report.generatedAt)}`);
   out.push(
-    `"Untouched" = created before ${day(report.untouchedSince)} (${report.untouchedDays} days) and no ownership change since; touches are not recorded yet (basis: ${report.basis}).`,
+    `"Untouched" = added before ${day(report.untouchedSince)} (${report.untouchedDays} days) and no touch since (basis: ${report.basis}): for a contact, no touch naming it or naming nobody; for a legal entity, no touch of its client and no deal with it opened or won.`,
   );
   const section = <T>(title: string, total: number, items: T[], line: (item: T) => string) => {
     out.push('', `${title}: ${total}`);
@@ -374,26 +483,38 @@ export function formatReview(report: ReviewReport): string {
     (p) =>
       `${who(p)}: "${p.value}" (${ERROR_TEXT[p.error] ?? p.error}), contact #${p.contactId} ${p.contactName}`,
   );
-  const last = (d: Date | null) => (d ? `last ownership change ${day(d)}` : 'no ownership change');
+  const last = (d: Date | null) => (d ? `last touch ${day(d)}` : 'never touched');
   section(
     `Contacts untouched for ${report.untouchedDays} days`,
     report.counts.staleContacts,
     report.staleContacts,
     (c) =>
-      `${who(c)}: contact #${c.contactId} ${c.contactName}, added ${day(c.createdAt)}, ${last(c.lastEventAt)}`,
+      `${who(c)}: contact #${c.contactId} ${c.contactName}, added ${day(c.createdAt)}, ${last(c.lastTouchAt)}`,
   );
   section(
     `Legal entities untouched for ${report.untouchedDays} days`,
     report.counts.staleLegalEntities,
     report.staleLegalEntities,
     (e) =>
-      `${who(e)}: #${e.legalEntityId} ${e.legalEntityName}${e.inn ? `, ИНН ${e.inn}` : ''}, added ${day(e.createdAt)}, ${last(e.lastEventAt)}`,
+      `${who(e)}: #${e.legalEntityId} ${e.legalEntityName}${e.inn ? `, ИНН ${e.inn}` : ''}, added ${day(e.createdAt)}, ${last(e.lastTouchAt)}`,
   );
   section(
     'Likely duplicates',
     report.counts.likelyDuplicates,
     report.likelyDuplicates,
     (d) => `clients ${d.clients.map((c) => `#${c}`).join(', ')}: ${d.reasons.join('; ')} (score ${d.score})`,
+  );
+  section(
+    'Created despite a duplicate warning',
+    report.counts.forcedDuplicates,
+    report.forcedDuplicates,
+    (f) =>
+      `${who(f)}, ${day(f.occurredAt)} by ${f.actorName ?? `user #${f.actorId}`} ("${f.reason}"): matched ${f.matched
+        .map(
+          (m) =>
+            `#${m.clientId} ${m.displayName} (${m.reasons.map((r) => r.code).join(', ') || `score ${m.score}`})`,
+        )
+        .join('; ')}`,
   );
   return out.join('\n');
 }

@@ -15,11 +15,12 @@ export function registerReviewRoutes(root: FastifyInstance, ctx: AppContext) {
       schema: {
         tags: ['identity'],
         summary:
-          'Base review: invalid ИНН/КПП/ОГРН, unparseable phones, untouched contacts and legal entities',
+          'Base review: invalid ИНН/КПП/ОГРН, unparseable phones, untouched contacts and legal entities, likely and forced duplicates',
         description:
-          'Touches are not recorded yet, so "untouched for N days" means: created more than N days ago ' +
-          'and no ownership event for the client in the last N days (`basis: created_at_and_ledger`). ' +
-          'Each list holds at most `limit` items; `counts` are the totals.',
+          '"Untouched for N days" (`basis: touches`): a contact added more than N days ago that no touch of its ' +
+          'client since names (or a touch naming nobody); a legal entity added more than N days ago whose client ' +
+          'has had no touch since and no deal with it opened or won. `forcedDuplicates`: clients created despite a ' +
+          '`same` match, while both still stand alone. Each list holds at most `limit` items; `counts` are the totals.',
         querystring: reviewQuery,
         response: { 200: reviewOut },
       },

@@ -95,8 +95,8 @@ export default function ReviewPage() {
                   render: (v: string) => fmtDate(v),
                 },
                 {
-                  title: t('review.col.lastEvent'),
-                  dataIndex: 'lastEventAt',
+                  title: t('review.col.lastTouch'),
+                  dataIndex: 'lastTouchAt',
                   render: (v: string | null) => fmtDate(v),
                 },
               ]}
@@ -117,8 +117,8 @@ export default function ReviewPage() {
                 { title: t('review.col.legalEntity'), dataIndex: 'legalEntityName' },
                 { title: 'ИНН', dataIndex: 'inn', render: (v: string | null) => v ?? '—' },
                 {
-                  title: t('review.col.lastEvent'),
-                  dataIndex: 'lastEventAt',
+                  title: t('review.col.lastTouch'),
+                  dataIndex: 'lastTouchAt',
                   render: (v: string | null) => fmtDate(v),
                 },
               ]}
@@ -148,6 +148,41 @@ export default function ReviewPage() {
                   title: t('review.col.reasons'),
                   key: 'reasons',
                   render: (_: unknown, x) => reasonsText(t, x.reasonCodes),
+                },
+              ]}
+            />,
+          ),
+          tab(
+            'forcedDuplicates',
+            <Table
+              rowKey="overrideId"
+              size="small"
+              locale={empty}
+              dataSource={r.forcedDuplicates}
+              columns={[
+                {
+                  title: t('review.col.client'),
+                  render: (_: unknown, x) => clientLink(x.clientId, x.displayName),
+                },
+                {
+                  title: t('review.col.created'),
+                  dataIndex: 'occurredAt',
+                  render: (v: string) => fmtDate(v),
+                },
+                {
+                  title: t('review.col.actor'),
+                  render: (_: unknown, x) => x.actorName ?? `#${x.actorId}`,
+                },
+                { title: t('review.col.forceReason'), dataIndex: 'reason' },
+                {
+                  title: t('review.col.matched'),
+                  key: 'matched',
+                  render: (_: unknown, x) =>
+                    x.matched.map((m) => (
+                      <div key={m.clientId}>
+                        {clientLink(m.clientId, m.displayName)}: {reasonsText(t, m.reasons)}
+                      </div>
+                    )),
                 },
               ]}
             />,
