@@ -3,11 +3,12 @@ import { rows } from '../db/raw.ts';
 import { scheduledBackup } from './backup.ts';
 import { reviewCaps } from './cap-review.ts';
 import type { AppContext } from './context.ts';
+import { liveDuplicatesMax, runDuplicateScan } from './identity/duplicate-scan.ts';
 import { activePolicy } from './policy-store.ts';
 import { runSweep, type SweepReport } from './sweep.ts';
 
 /**
- * Nightly jobs (C10, C7) in every server instance, run exactly once per slot across instances:
+ * Nightly jobs (C10, C7; the duplicate scan of a large base, C23) in every server instance, run exactly once per slot across instances:
  * a slot is claimed by inserting (job, slot) into job_runs under a unique index, and the sweep
  * itself also holds an advisory lock. Times are the server's local time zone.
  */
@@ -110,6 +111,12 @@ export async function tick(ctx: AppContext, sweepAt: string): Promise<SweepRepor
     warned: report.warned.length,
     surplusReleased: report.surplusReleased.length,
   });
+  // A large base's likely duplicates, for the review (duplicate-scan.ts); a small one is clustered live.
+  const [base] = await rows<{ n: number }>(
+    ctx.db,
+    sql`SELECT count(*)::int AS n FROM clients WHERE merged_into IS NULL`,
+  );
+  if ((base?.n ?? 0) > liveDuplicatesMax()) await runDuplicateScan(ctx, slot);
   return report;
 }
 

@@ -8,6 +8,7 @@ import type { AppContext } from '../app/context.ts';
 import { activePolicy } from '../app/policy-store.ts';
 import { claimClient } from '../app/use-cases/claim-client.ts';
 import { findDuplicateClients } from '../app/identity/dedupe-base.ts';
+import { LIVE_DUPLICATES_MAX, runDuplicateScan } from '../app/identity/duplicate-scan.ts';
 import { lookup } from '../app/identity/lookup.ts';
 import { formatReview, reviewBase } from '../app/identity/review.ts';
 import { reindexAll } from '../app/identity/reindex.ts';
@@ -451,16 +452,23 @@ export async function runCli(
   program
     .command('review')
     .description(
-      'base review (C23): invalid ИНН/КПП/ОГРН, unparseable phones, stale contacts and legal entities',
+      'base review (C23): invalid ИНН/КПП/ОГРН, unparseable phones, stale contacts and legal entities, likely and forced duplicates',
     )
     .option('--untouched-days <n>', 'stale after this many days', '730')
     .option('--limit <n>', 'items per section', '100')
-    .action((o: { untouchedDays: string; limit: string }) =>
+    .option(
+      '--scan',
+      `scan the base for likely duplicates first and keep the result (a base over ${LIVE_DUPLICATES_MAX} clients is otherwise scanned nightly)`,
+    )
+    .action((o: { untouchedDays: string; limit: string; scan?: boolean }) =>
       withCtx(async (ctx) => {
+        const untouchedDays = intArg(o.untouchedDays, '--untouched-days');
+        const limit = intArg(o.limit, '--limit');
+        if (o.scan) await runDuplicateScan(ctx, `manual-${ctx.clock().toISOString()}`);
         const report = await reviewBase(ctx.db, {
           now: ctx.clock(),
-          untouchedDays: intArg(o.untouchedDays, '--untouched-days'),
-          limit: intArg(o.limit, '--limit'),
+          untouchedDays,
+          limit,
         });
         print(report, () => formatReview(report));
       }),

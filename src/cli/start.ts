@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { bootstrap } from '../app/bootstrap.ts';
 import { envConnectOptions, openRuntime } from '../app/compose.ts';
 import type { AppContext } from '../app/context.ts';
+import { liveDuplicatesMax } from '../app/identity/duplicate-scan.ts';
 import { parseBackupEnv, parseSweepAt, startScheduler } from '../app/scheduler.ts';
 import { createSmtpMailer, startOutbox } from '../app/mailer.ts';
 import { loadDemo } from '../app/use-cases/load-demo.ts';
@@ -22,6 +23,7 @@ export type StartOptions = {
 
 /** Open the database (taking the data folder lock), migrate, bootstrap, serve; stop cleanly on SIGINT/SIGTERM. */
 export async function startServer(o: StartOptions) {
+  liveDuplicatesMax(o.env); // a bad FAIRBASE_LIVE_DUPLICATES_MAX stops the start, not a review later
   const rt = await openRuntime({ ...envConnectOptions(o.env), now: o.now });
   const { ctx, database } = rt;
   const boot = await bootstrap(ctx, {

@@ -462,6 +462,10 @@ export const reviewQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 const reviewClientRef = { clientId: z.number(), displayName: z.string() };
+export const duplicateScanStartedOut = z.object({
+  started: z.boolean().describe('false: a scan is already running'),
+  runningSince: isoDateNullable,
+});
 export const reviewOut = z.object({
   generatedAt: isoDate,
   untouchedDays: z.number(),
@@ -518,6 +522,17 @@ export const reviewOut = z.object({
       reasonCodes: z.array(reasonCodeOut).describe('the same reasons, structured (in the same order)'),
     }),
   ),
+  duplicateScan: z
+    .object({
+      source: z
+        .enum(['live', 'scan', 'none'])
+        .describe(
+          'live: clustered for this review (a small base); scan: the latest scan of a large base; none: not scanned yet',
+        ),
+      scannedAt: isoDateNullable.describe('when the scan shown finished'),
+      scanRunningSince: isoDateNullable.describe('a scan is running (nightly, or asked for by a head)'),
+    })
+    .describe('where likelyDuplicates come from'),
   forcedDuplicates: z
     .array(
       z.object({

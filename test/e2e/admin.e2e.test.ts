@@ -1,14 +1,17 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { e2eEnvironment, SHOTS } from './environment.ts';
-import { ADMIN, HEAD, MARIA, seed } from './seed.ts';
+import { ADMIN, HEAD, MARIA, PASSWORD, seed, signIn as apiSignIn } from './seed.ts';
 
 /**
  * Admin screens in the browser: an admin ends a manager's sessions from «Пользователи» (her other
  * browser is signed out), and a head creates a full and a telephony API token on «API-токены» — the
  * secret shown once works as `Authorization: Bearer …` on the normal API only for the full one.
+ * The server treats every base as large for duplicates (FAIRBASE_LIVE_DUPLICATES_MAX=0), so
+ * «Проверка базы» shows a stored scan, and a head starts one.
  */
 const e2e = e2eEnvironment('admin', {
+  env: { FAIRBASE_LIVE_DUPLICATES_MAX: '0' },
   seed: async ({ server }) => void (await seed(server.url)),
   pageTimeout: 60_000,
 });
@@ -80,5 +83,28 @@ describe('admin screens in the browser', () => {
     expect([401, 403]).toContain(await withBearer(telephony, '/api/me'));
     // …but it is a working token: the PBX lookup answers it.
     expect(await withBearer(telephony, '/api/telephony/lookup?phone=%2B74951234567')).toBe(200);
+  }, 300_000);
+
+  it('«Проверка базы» on a large base: no scan yet, a head starts one, the duplicates appear', async () => {
+    const asHead = await apiSignIn(e2e.server.url, HEAD.email, PASSWORD);
+    await asHead('POST', '/api/clients', {
+      displayName: 'Юникс-2',
+      claim: false,
+      legalEntities: [{ name: 'ООО «Юникс»', inn: '7707083893' }],
+      force: true,
+      forceReason: 'проверка сканирования',
+    });
+    const head = await newPage();
+    await signIn(head, HEAD.email);
+    await head.goto(`${e2e.server.url}/review`);
+    await head.getByRole('heading', { name: 'Проверка базы' }).waitFor();
+    await head.getByRole('tab', { name: /Возможные дубли/ }).click();
+    await head.getByText('Большая база проверяется на дубли по ночам; проверки ещё не было.').waitFor();
+    await head.getByRole('button', { name: 'Проверить сейчас' }).click();
+    // The scan runs in the server; the page looks again by itself until it is done.
+    await head.getByText(/Показана проверка от \d{2}\.\d{2}\.\d{4}/).waitFor({ timeout: 60_000 });
+    const group = head.getByRole('row', { name: /тот же ИНН/ });
+    await group.waitFor();
+    expect(await group.innerText()).toMatch(/#\d+, #\d+/);
   }, 300_000);
 });

@@ -12,8 +12,8 @@ import {
 } from '../../core/identity/ru-identifiers.ts';
 import type { Executor } from '../../db/connect.ts';
 import { rows } from '../../db/raw.ts';
-import { activePolicy } from '../policy-store.ts';
-import { type DuplicateCluster, findDuplicateClients } from './dedupe-base.ts';
+import type { DuplicateCluster } from './dedupe-base.ts';
+import { type DuplicatesView, reviewDuplicates } from './duplicate-scan.ts';
 
 /**
  * The base review (C23): a data-hygiene report over the whole base — legal entities with an invalid
@@ -94,7 +94,7 @@ export type ForcedDuplicate = {
   matched: { clientId: number; displayName: string; score: number; reasons: ForcedReason[] }[];
 };
 
-/** Placeholder shape until findDuplicateClients (src/app/identity/dedupe-base.ts) is wired in. */
+/** Clients in the base that are likely one organisation (`fairbase dedupe --base`'s clustering). */
 export type LikelyDuplicate = DuplicateCluster;
 
 export type ReviewReport = {
@@ -111,6 +111,11 @@ export type ReviewReport = {
   staleContacts: StaleContact[];
   staleLegalEntities: StaleLegalEntity[];
   likelyDuplicates: LikelyDuplicate[];
+  /**
+   * Where `likelyDuplicates` come from (duplicate-scan.ts): clustered for this review (a small base),
+   * the latest scan of a large one (nightly, or a head's request), or none yet.
+   */
+  duplicateScan: Omit<DuplicatesView, 'groups' | 'total'>;
   /** Newest first; an override is listed while its client and a client it matched both stand alone. */
   forcedDuplicates: ForcedDuplicate[];
   counts: {
@@ -123,7 +128,13 @@ export type ReviewReport = {
   };
 };
 
-export type ReviewOptions = { untouchedDays?: number; now: Date; limit?: number };
+export type ReviewOptions = {
+  untouchedDays?: number;
+  now: Date;
+  limit?: number;
+  /** Largest base whose duplicates are clustered live (default LIVE_DUPLICATES_MAX). */
+  liveDuplicatesMax?: number;
+};
 
 export async function reviewBase(ex: Executor, opts: ReviewOptions): Promise<ReviewReport> {
   const untouchedDays = opts.untouchedDays ?? DEFAULT_UNTOUCHED_DAYS;
@@ -136,9 +147,14 @@ export async function reviewBase(ex: Executor, opts: ReviewOptions): Promise<Rev
     staleLegalEntities(ex, cutoff, limit),
     forcedDuplicates(ex, limit),
   ]);
-  // Likely duplicates: the same clustering as `fairbase dedupe --base`, under the active policy's weights.
-  const rules = (await activePolicy(ex)).policy.identity;
-  const likelyDuplicates: LikelyDuplicate[] = await findDuplicateClients(ex, rules, { limit });
+  // Likely duplicates: the same clustering as `fairbase dedupe --base`, under the active policy's
+  // weights — live for a small base, else the latest scan (duplicate-scan.ts).
+  const dup = await reviewDuplicates(ex, {
+    now: opts.now,
+    limit,
+    ...(opts.liveDuplicatesMax === undefined ? {} : { liveMax: opts.liveDuplicatesMax }),
+  });
+  const likelyDuplicates: LikelyDuplicate[] = dup.groups;
   return {
     generatedAt: opts.now,
     untouchedDays,
@@ -150,13 +166,14 @@ export async function reviewBase(ex: Executor, opts: ReviewOptions): Promise<Rev
     staleContacts: contacts.items,
     staleLegalEntities: entities.items,
     likelyDuplicates,
+    duplicateScan: { source: dup.source, scannedAt: dup.scannedAt, scanRunningSince: dup.scanRunningSince },
     forcedDuplicates: forced.items,
     counts: {
       invalidIdentifiers: ids.total,
       unparseablePhones: phones.total,
       staleContacts: contacts.total,
       staleLegalEntities: entities.total,
-      likelyDuplicates: likelyDuplicates.length,
+      likelyDuplicates: dup.total,
       forcedDuplicates: forced.total,
     },
   };
@@ -498,8 +515,13 @@ export function formatReview(report: ReviewReport): string {
     (e) =>
       `${who(e)}: #${e.legalEntityId} ${e.legalEntityName}${e.inn ? `, ИНН ${e.inn}` : ''}, added ${day(e.createdAt)}, ${last(e.lastTouchAt)}`,
   );
+  const scan = report.duplicateScan;
   section(
-    'Likely duplicates',
+    scan.source === 'scan' && scan.scannedAt
+      ? `Likely duplicates (scan of ${scan.scannedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC)`
+      : scan.source === 'none'
+        ? 'Likely duplicates (a large base: not scanned yet; `fairbase review --scan`, or wait for the night)'
+        : 'Likely duplicates',
     report.counts.likelyDuplicates,
     report.likelyDuplicates,
     (d) => `clients ${d.clients.map((c) => `#${c}`).join(', ')}: ${d.reasons.join('; ')} (score ${d.score})`,

@@ -2,8 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../app/context.ts';
 import { reviewBase } from '../../app/identity/review.ts';
-import { reviewOut, reviewQuery } from '../../contract/schemas.ts';
-import { SELLERS } from '../auth.ts';
+import { requestDuplicateScan } from '../../app/identity/duplicate-scan.ts';
+import { duplicateScanStartedOut, reviewOut, reviewQuery } from '../../contract/schemas.ts';
+import { HEAD, SELLERS } from '../auth.ts';
 
 export function registerReviewRoutes(root: FastifyInstance, ctx: AppContext) {
   const app = root.withTypeProvider<ZodTypeProvider>();
@@ -26,5 +27,21 @@ export function registerReviewRoutes(root: FastifyInstance, ctx: AppContext) {
       },
     },
     async (req) => reviewBase(ctx.db, { now: ctx.clock(), ...req.query }),
+  );
+  app.post(
+    '/api/review/duplicate-scan',
+    {
+      config: { access: HEAD },
+      schema: {
+        tags: ['identity'],
+        summary: 'Scan the base for likely duplicates now (a large base is otherwise scanned nightly)',
+        description:
+          'Answers 202 at once; the scan runs in this server (about a minute per 100,000 clients) and the review ' +
+          'shows it when done (`duplicateScan.scanRunningSince` meanwhile). `started: false` when one is running.',
+        response: { 202: duplicateScanStartedOut },
+      },
+    },
+    async (req, reply) =>
+      reply.code(202).send(await requestDuplicateScan(ctx, (msg, data) => req.log.error(data ?? {}, msg))),
   );
 }

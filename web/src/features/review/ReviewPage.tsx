@@ -1,10 +1,11 @@
-import { useQuery } from '@tanstack/react-query';
-import { Badge, Table, Tabs, Typography } from 'antd';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Badge, Button, Space, Table, Tabs, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { get } from '../../api/client.ts';
+import { get, post } from '../../api/client.ts';
 import type { Review } from '../../api/types.ts';
-import { fmtDate } from '../../ui/format.ts';
+import { useMe } from '../../app/auth.ts';
+import { fmtDate, fmtDateTime } from '../../ui/format.ts';
 import { EmptyState, ErrorAlert, Loading } from '../../ui/states.tsx';
 import { reasonsText } from '../identity/reasonText.ts';
 
@@ -13,13 +14,23 @@ const clientLink = (id: number, name: string) => <Link to={`/clients/${id}`}>{na
 /** Проверка базы (C23): what in the base needs a person's attention. */
 export default function ReviewPage() {
   const { t } = useTranslation();
+  const me = useMe();
+  const qc = useQueryClient();
   const review = useQuery({
     queryKey: ['review'],
     queryFn: () => get<Review>('/api/review', { limit: 200 }),
+    // While a duplicate scan runs, look again every few seconds.
+    refetchInterval: (q) => (q.state.data?.duplicateScan.scanRunningSince ? 5000 : false),
+  });
+  const scan = useMutation({
+    mutationFn: () => post<{ started: boolean }>('/api/review/duplicate-scan'),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ['review'] }),
   });
   if (review.isPending) return <Loading />;
   if (review.error) return <ErrorAlert error={review.error} />;
   const r = review.data;
+  const ds = r.duplicateScan;
+  const isHead = me.data?.role === 'head';
   const empty = { emptyText: <EmptyState text={t('review.nothing')} /> };
   const tab = (key: keyof Review['counts'], children: React.ReactNode) => ({
     key,
@@ -126,31 +137,55 @@ export default function ReviewPage() {
           ),
           tab(
             'likelyDuplicates',
-            <Table
-              rowKey={(x) => x.clients.join('-')}
-              size="small"
-              locale={empty}
-              dataSource={r.likelyDuplicates}
-              columns={[
-                {
-                  title: t('review.col.clients'),
-                  dataIndex: 'clients',
-                  render: (ids: number[]) =>
-                    ids.map((id, i) => (
-                      <span key={id}>
-                        {i ? ', ' : ''}
-                        <Link to={`/clients/${id}`}>#{id}</Link>
-                      </span>
-                    )),
-                },
-                { title: t('review.col.score'), dataIndex: 'score', render: (v: number) => v.toFixed(2) },
-                {
-                  title: t('review.col.reasons'),
-                  key: 'reasons',
-                  render: (_: unknown, x) => reasonsText(t, x.reasonCodes),
-                },
-              ]}
-            />,
+            <>
+              {ds.source === 'live' && !ds.scanRunningSince ? null : (
+                <Space style={{ marginBottom: 12 }} wrap>
+                  <Typography.Text type="secondary">
+                    {ds.scanRunningSince
+                      ? t('review.scan.running', { since: fmtDateTime(ds.scanRunningSince) })
+                      : ds.source === 'scan'
+                        ? t('review.scan.asOf', { date: fmtDateTime(ds.scannedAt) })
+                        : t('review.scan.none')}
+                  </Typography.Text>
+                  {isHead && ds.source !== 'live' ? (
+                    <Button
+                      size="small"
+                      loading={scan.isPending}
+                      disabled={ds.scanRunningSince !== null}
+                      onClick={() => scan.mutate()}
+                    >
+                      {t('review.scan.recount')}
+                    </Button>
+                  ) : null}
+                  {scan.error ? <ErrorAlert error={scan.error} /> : null}
+                </Space>
+              )}
+              <Table
+                rowKey={(x) => x.clients.join('-')}
+                size="small"
+                locale={empty}
+                dataSource={r.likelyDuplicates}
+                columns={[
+                  {
+                    title: t('review.col.clients'),
+                    dataIndex: 'clients',
+                    render: (ids: number[]) =>
+                      ids.map((id, i) => (
+                        <span key={id}>
+                          {i ? ', ' : ''}
+                          <Link to={`/clients/${id}`}>#{id}</Link>
+                        </span>
+                      )),
+                  },
+                  { title: t('review.col.score'), dataIndex: 'score', render: (v: number) => v.toFixed(2) },
+                  {
+                    title: t('review.col.reasons'),
+                    key: 'reasons',
+                    render: (_: unknown, x) => reasonsText(t, x.reasonCodes),
+                  },
+                ]}
+              />
+            </>,
           ),
           tab(
             'forcedDuplicates',
