@@ -11,9 +11,10 @@
  *    records. Records that share nothing but such keys are never compared.
  * 2. Scoring. Each candidate pair goes through `scoreCandidate` (R-ID-1, R-ID-2), the same
  *    scoring as the interactive lookup, so a batch and a manager typing in the form agree. A pair
- *    that shares no exact key can only be `same` on name similarity with an address or contact
- *    name; such a pair is skipped when even full address and contact evidence could not lift its
- *    best name similarity (computed with cached trigrams) to the `same` threshold. The bound is
+ *    that shares no strong key (ИНН, ОГРН, phone, e-mail, domain; a shared address is soft
+ *    evidence) can only be `same` on name similarity with an address or contact name; such a pair
+ *    is skipped when even full address and contact evidence could not lift its best name
+ *    similarity (computed with cached trigrams) to the `same` threshold. The bound is
  *    conservative, so skipping never changes a `same`; it only saves time (most name-word pairs
  *    are «Мебель Уют» vs «Уют-Сервис»).
  * 3. Clustering. Pairs scored `same` are joined by union-find (single linkage: A=B and B=C puts
@@ -35,7 +36,7 @@
  */
 import type { IdentityRules } from '../policy/policy.ts';
 import { type Identifier, type IdentifierKind, isNameKind, searchTokens } from './identifiers.ts';
-import { type MatchOutcome, type MatchReason, scoreCandidate } from './match.ts';
+import { addressSimilarity, type MatchOutcome, type MatchReason, scoreCandidate } from './match.ts';
 import { detectLegalForm, translitKey } from './normalize.ts';
 
 export type ClusterRecord = { row: number; identifiers: Identifier[] };
@@ -122,9 +123,15 @@ export function blockingKeys(identifiers: readonly Identifier[]): Set<string> {
   return keys;
 }
 
-/** Exact keys are the kind-prefixed ones; name words are 'w:…' and word pairs 'p:…'. */
+/**
+ * Keys whose pairs are always scored: the strong exact keys (ИНН, ОГРН, phone, e-mail, domain).
+ * Name words ('w:…'), word pairs ('p:…') and a shared address are soft: an address is evidence
+ * like a name (match.ts weighs its similarity), so such a pair goes through `softBound` first — a
+ * business centre's fifty tenants share one address and are rarely one client.
+ */
 function isExactKey(key: string): boolean {
-  return !(key.charCodeAt(1) === 58 && (key.charCodeAt(0) === 119 || key.charCodeAt(0) === 112)); // 'w:', 'p:'
+  if (key.charCodeAt(1) === 58 && (key.charCodeAt(0) === 119 || key.charCodeAt(0) === 112)) return false; // 'w:', 'p:'
+  return !key.startsWith('address:');
 }
 
 /**
@@ -261,12 +268,12 @@ function featuresOf(ids: readonly Identifier[], cache: NameSimilarityCache): Fea
   };
 }
 
-/** The best similarity over all pairs of terms: names as match.ts compares them, or plain trigrams (addresses). */
-function bestSimilarity(xs: readonly Term[], ys: readonly Term[], trigramOnly: boolean): number {
+/** The best name similarity over all pairs of terms, as match.ts compares names. */
+function bestSimilarity(xs: readonly Term[], ys: readonly Term[]): number {
   let best = 0;
   for (const x of xs) {
     for (const y of ys) {
-      const s = trigramOnly ? jaccard(x, y) : termSimilarity(x, y);
+      const s = termSimilarity(x, y);
       if (s > best) best = s;
       if (best === 1) return 1;
     }
@@ -319,8 +326,10 @@ function softBound(rules: IdentityRules, a: Features, b: Features): number {
   const nameMiss = 1 - w.name * name;
   const withName = 1 - contactMiss * addressMissAtBest * nameMiss;
   if (withName < threshold || !hasAddresses) return withName;
-  // The real address similarity.
-  let address = bestSimilarity(a.addresses, b.addresses, true);
+  // The real address similarity, as match.ts computes it (a refining address counts 0.9).
+  let address = 0;
+  for (const x of a.addresses)
+    for (const y of b.addresses) address = Math.max(address, addressSimilarity(x.text, y.text));
   if (address < 0.8) address = 0;
   return 1 - contactMiss * nameMiss * (1 - w.address * address);
 }
@@ -492,7 +501,7 @@ export function clusterRecordsDetailed(
     const matches = new Map<number, { j: number; s: number }>();
     const rivals = new Set<number>();
     for (const j of list) {
-      const s = bestSimilarity((features[i] as Features).names, (features[j] as Features).names, false);
+      const s = bestSimilarity((features[i] as Features).names, (features[j] as Features).names);
       const root = uf.find(j);
       const cur = matches.get(root);
       if (s >= NAME_ONLY_MATCH) {

@@ -202,8 +202,10 @@ describe('import and identity outputs are unchanged (frozen fingerprints)', () =
     expect({
       identifiers: digest(input),
       all: digest(res),
-      plain: digest(plain),
-    }).toEqual({ identifiers: '0a8b0ea7924a0183', all: '77effc7d35913c94', plain: '94fae92cb121b266' });
+      // The clusters and joining pairs, not the work counters (`stats`): skipping pairs that cannot
+      // be `same` is an optimisation and may change how many pairs are scored.
+      plain: digest({ rows: plain.rows, edges: plain.edges }),
+    }).toEqual({ identifiers: '0a8b0ea7924a0183', all: '77effc7d35913c94', plain: 'c6a80803dc9c233b' });
   });
 
   it('normalisers on odd strings', () => {
