@@ -531,6 +531,13 @@ export const reviewOut = z.object({
         ),
       scannedAt: isoDateNullable.describe('when the scan shown finished'),
       scanRunningSince: isoDateNullable.describe('a scan is running (nightly, or asked for by a head)'),
+      scanProblem: z
+        .discriminatedUnion('code', [
+          z.object({ code: z.literal('BASE_TOO_LARGE'), clients: z.number(), heapLimitMb: z.number() }),
+          z.object({ code: z.literal('FAILED'), message: z.string() }),
+        ])
+        .nullable()
+        .describe('the latest scan ended without a result: too large for the server’s memory, or an error'),
     })
     .describe('where likelyDuplicates come from'),
   forcedDuplicates: z

@@ -166,7 +166,12 @@ export async function reviewBase(ex: Executor, opts: ReviewOptions): Promise<Rev
     staleContacts: contacts.items,
     staleLegalEntities: entities.items,
     likelyDuplicates,
-    duplicateScan: { source: dup.source, scannedAt: dup.scannedAt, scanRunningSince: dup.scanRunningSince },
+    duplicateScan: {
+      source: dup.source,
+      scannedAt: dup.scannedAt,
+      scanRunningSince: dup.scanRunningSince,
+      scanProblem: dup.scanProblem,
+    },
     forcedDuplicates: forced.items,
     counts: {
       invalidIdentifiers: ids.total,
@@ -516,6 +521,14 @@ export function formatReview(report: ReviewReport): string {
       `${who(e)}: #${e.legalEntityId} ${e.legalEntityName}${e.inn ? `, ИНН ${e.inn}` : ''}, added ${day(e.createdAt)}, ${last(e.lastTouchAt)}`,
   );
   const scan = report.duplicateScan;
+  const problem = scan.scanProblem;
+  if (problem)
+    out.push(
+      '',
+      problem.code === 'BASE_TOO_LARGE'
+        ? `The last duplicate scan was refused: ${problem.clients} clients need more memory than this process has (heap limit ${problem.heapLimitMb} MB); run \`fairbase review --scan\` with NODE_OPTIONS=--max-old-space-size=<MB>.`
+        : `The last duplicate scan failed: ${problem.message}`,
+    );
   section(
     scan.source === 'scan' && scan.scannedAt
       ? `Likely duplicates (scan of ${scan.scannedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC)`

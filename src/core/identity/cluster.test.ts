@@ -308,13 +308,16 @@ describe('the soft bound only saves work', () => {
   // says cannot be `same`: the clusters and joining pairs must be the same. Before the bound used
   // match.ts's address similarity, a refining address («…, оф. 3») scored 0.9 in match.ts but
   // plain trigrams in the bound, and such pairs (0.918) were skipped wrongly.
-  it.each([11, 12, 13])('clusters of the synthetic set (seed %i) equal those of scoring every pair', (seed) => {
-    const ds = generateIdentityDataset({ seed, entities: 500 });
-    const input = ds.records.map((r) => ({ row: r.row, identifiers: syntheticIdentifiers(r) }));
-    const all = clusterRecordsDetailed(input, defaultIdentityRules, { keepAllEdges: true });
-    const skipping = clusterRecordsDetailed(input, defaultIdentityRules);
-    expect(skipping.stats.pairsScored).toBeLessThan(all.stats.pairsScored);
-    expect(skipping.rows).toEqual(all.rows);
-    expect(skipping.edges).toEqual(all.edges.filter((e) => e.via !== 'none'));
-  });
+  it.each([11, 12, 13])(
+    'clusters of the synthetic set (seed %i) equal those of scoring every pair',
+    (seed) => {
+      const ds = generateIdentityDataset({ seed, entities: 500 });
+      const input = ds.records.map((r) => ({ row: r.row, identifiers: syntheticIdentifiers(r) }));
+      const all = clusterRecordsDetailed(input, defaultIdentityRules, { keepAllEdges: true });
+      const skipping = clusterRecordsDetailed(input, defaultIdentityRules);
+      expect(skipping.stats.pairsScored).toBeLessThan(all.stats.pairsScored);
+      expect(skipping.rows).toEqual(all.rows);
+      expect(skipping.edges).toEqual(all.edges.filter((e) => e.via !== 'none'));
+    },
+  );
 });

@@ -36,7 +36,7 @@ export function registerReviewRoutes(root: FastifyInstance, ctx: AppContext) {
         tags: ['identity'],
         summary: 'Scan the base for likely duplicates now (a large base is otherwise scanned nightly)',
         description:
-          'Answers 202 at once; the scan runs in this server (about a minute per 100,000 clients) and the review ' +
+          'Answers 202 at once; the scan runs in this server (about 30 s per 100,000 clients) and the review ' +
           'shows it when done (`duplicateScan.scanRunningSince` meanwhile). `started: false` when one is running.',
         response: { 202: duplicateScanStartedOut },
       },

@@ -138,6 +138,16 @@ export default function ReviewPage() {
           tab(
             'likelyDuplicates',
             <>
+              {ds.scanProblem ? (
+                <Typography.Paragraph type="warning">
+                  {ds.scanProblem.code === 'BASE_TOO_LARGE'
+                    ? t('review.scan.tooLarge', {
+                        clients: ds.scanProblem.clients,
+                        mb: ds.scanProblem.heapLimitMb,
+                      })
+                    : t('review.scan.failed', { message: ds.scanProblem.message })}
+                </Typography.Paragraph>
+              ) : null}
               {ds.source === 'live' && !ds.scanRunningSince ? null : (
                 <Space style={{ marginBottom: 12 }} wrap>
                   <Typography.Text type="secondary">
