@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { type ClusterEdge, clusterRecordsDetailed } from '../../core/identity/cluster.ts';
+import { type ClusterEdge, type ClusterResult, clusterSteps } from '../../core/identity/cluster.ts';
 import { type Identifier, type IdentifierRow, identifierFromRow } from '../../core/identity/identifiers.ts';
 import { type ReasonCode, reasonCodeOf, reasonKey } from '../../core/identity/reason-code.ts';
 import type { IdentityRules } from '../../core/policy/policy.ts';
@@ -57,7 +57,18 @@ export async function findDuplicateClients(
   }
 
   const records = [...byClient].map(([row, identifiers]) => ({ row, identifiers }));
-  const result = clusterRecordsDetailed(records, rules);
+  // In slices, each resumed on the next turn of the event loop: a server scanning its base (tens of
+  // seconds at 100,000 clients) keeps answering requests meanwhile.
+  const steps = clusterSteps(records, rules);
+  let result: ClusterResult;
+  for (;;) {
+    const r = steps.next();
+    if (r.done) {
+      result = r.value;
+      break;
+    }
+    await new Promise((res) => setImmediate(res));
+  }
 
   const members = new Map<number, number[]>();
   const weakest = new Map<number, number>();

@@ -4,9 +4,11 @@ import { createRng } from '../demo/prng.ts';
 import { defaultIdentityRules } from '../policy/policy.ts';
 import {
   blockingKeys,
+  CLUSTER_SLICE,
   type ClusterRecord,
   clusterRecords,
   clusterRecordsDetailed,
+  clusterSteps,
   NameSimilarityCache,
 } from './cluster.ts';
 import { identifiersOf } from './identifiers.ts';
@@ -320,4 +322,22 @@ describe('the soft bound only saves work', () => {
       expect(skipping.edges).toEqual(all.edges.filter((e) => e.via !== 'none'));
     },
   );
+});
+
+describe('clusterSteps', () => {
+  it('pauses between slices of records and ends with the one-go result', () => {
+    const ds = generateIdentityDataset({ seed: 5, entities: 300 });
+    const input = ds.records.map((r) => ({ row: r.row, identifiers: syntheticIdentifiers(r) }));
+    expect(input.length).toBeGreaterThan(2 * CLUSTER_SLICE);
+    const steps = clusterSteps(input, defaultIdentityRules);
+    let pauses = 0;
+    let r = steps.next();
+    while (!r.done) {
+      pauses++;
+      r = steps.next();
+    }
+    // Three passes over the records (blocks, features, pairs), each pausing per slice.
+    expect(pauses).toBe(3 * Math.floor(input.length / CLUSTER_SLICE));
+    expect(r.value).toEqual(clusterRecordsDetailed(input, defaultIdentityRules));
+  });
 });

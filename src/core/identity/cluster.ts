@@ -382,6 +382,27 @@ export function clusterRecordsDetailed(
   rules: IdentityRules,
   opts: ClusterOptions = {},
 ): ClusterResult {
+  const steps = clusterSteps(records, rules, opts);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** Records a `clusterSteps` slice covers between two pauses (a few tens of milliseconds of work). */
+export const CLUSTER_SLICE = 250;
+
+/**
+ * `clusterRecordsDetailed` in slices: the generator pauses (yields) after every CLUSTER_SLICE
+ * records of the blocking and of the pairwise scoring, and returns the result. A caller that must
+ * stay responsive (a server clustering its whole base) resumes it on the next turn of its event
+ * loop; the result is the same as the one-go call's.
+ */
+export function* clusterSteps(
+  records: readonly ClusterRecord[],
+  rules: IdentityRules,
+  opts: ClusterOptions = {},
+): Generator<void, ClusterResult, void> {
   const maxBlock = opts.maxBlockSize ?? DEFAULT_MAX_BLOCK_SIZE;
   const n = records.length;
   const seenRows = new Set<number>();
@@ -400,6 +421,7 @@ export function clusterRecordsDetailed(
   const memPos: number[] = [];
   const memExact: number[] = [];
   for (let i = 0; i < n; i++) {
+    if (i % CLUSTER_SLICE === CLUSTER_SLICE - 1) yield;
     memStart[i] = memList.length;
     for (const key of blockingKeys((records[i] as ClusterRecord).identifiers)) {
       let b = blockIndex.get(key);
@@ -430,7 +452,11 @@ export function clusterRecordsDetailed(
     else list.push(j);
   };
   const cache = new NameSimilarityCache();
-  const features = records.map((r) => featuresOf(r.identifiers, cache));
+  const features: Features[] = [];
+  for (let i = 0; i < n; i++) {
+    if (i % CLUSTER_SLICE === CLUSTER_SLICE - 1) yield;
+    features.push(featuresOf((records[i] as ClusterRecord).identifiers, cache));
+  }
   const uf = new UnionFind(n);
   const best = new Float64Array(n);
   const edges: ClusterEdge[] = [];
@@ -443,6 +469,7 @@ export function clusterRecordsDetailed(
   const exact = new Uint8Array(n);
   const near: number[] = [];
   for (let i = 0; i < n; i++) {
+    if (i % CLUSTER_SLICE === CLUSTER_SLICE - 1) yield;
     near.length = 0;
     for (let m = memStart[i] as number; m < (memStart[i + 1] as number); m++) {
       const list = blockLists[memList[m] as number] as number[];
