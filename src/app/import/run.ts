@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import Papa from 'papaparse';
-import { type FileGroup, groupWithinFile, type ImportUser, resolveOwner } from '../../core/import/group.ts';
+import { type FileGroup, groupSteps, type ImportUser, resolveOwner } from '../../core/import/group.ts';
 import {
   applyOverrides,
   detectPreset,
@@ -383,7 +383,17 @@ async function planImport(
     issues.push(...out.issues);
     if (out.record) recs.push(out.record);
   }
-  const groups = groupWithinFile(recs, rules.value.policy.policy.identity);
+  // In slices, resumed on each turn of the event loop: a server grouping a large file keeps answering.
+  const grouping = groupSteps(recs, rules.value.policy.policy.identity);
+  let groups: FileGroup[];
+  for (;;) {
+    const r = grouping.next();
+    if (r.done) {
+      groups = r.value;
+      break;
+    }
+    await new Promise((res) => setImmediate(res));
+  }
   const owners = await loadOwners(ex);
   const userName = new Map(owners.users.map((u) => [u.id, u.name]));
   const internal: Internal[] = groups.map((g) => ({

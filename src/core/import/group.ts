@@ -1,4 +1,4 @@
-import { clusterRecords } from '../identity/cluster.ts';
+import { CLUSTER_SLICE, clusterSteps } from '../identity/cluster.ts';
 import { type Identifier, identifiersOf } from '../identity/identifiers.ts';
 import { normalizeOrgName } from '../identity/normalize.ts';
 import type { Role, UserStatus } from '../ownership/types.ts';
@@ -46,9 +46,25 @@ export type FileGroup = {
  * whose name their «Компания» carries. Groups come back in file order.
  */
 export function groupWithinFile(records: readonly ImportRecord[], rules: IdentityRules): FileGroup[] {
-  const ids = records.map((r) => ({ row: r.row, identifiers: importIdentifiers(r) }));
+  const steps = groupSteps(records, rules);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** `groupWithinFile` in slices (see cluster.ts clusterSteps): a server importing a large file stays responsive. */
+export function* groupSteps(
+  records: readonly ImportRecord[],
+  rules: IdentityRules,
+): Generator<void, FileGroup[], void> {
+  const ids: { row: number; identifiers: Identifier[] }[] = [];
+  for (const r of records) {
+    if (ids.length % CLUSTER_SLICE === CLUSTER_SLICE - 1) yield;
+    ids.push({ row: r.row, identifiers: importIdentifiers(r) });
+  }
   const idsByRow = new Map(ids.map((x) => [x.row, x.identifiers]));
-  const clusters = clusterRecords(ids, rules);
+  const clusters = (yield* clusterSteps(ids, rules)).rows;
   const parent = new Map<number, number>();
   const find = (x: number): number => {
     let r = x;
