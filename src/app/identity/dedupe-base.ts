@@ -1,10 +1,11 @@
 import { sql } from 'drizzle-orm';
-import { type ClusterEdge, type ClusterResult, clusterSteps } from '../../core/identity/cluster.ts';
+import { type ClusterEdge, clusterSteps } from '../../core/identity/cluster.ts';
 import { type Identifier, type IdentifierRow, identifierFromRow } from '../../core/identity/identifiers.ts';
 import { type ReasonCode, reasonCodeOf, reasonKey } from '../../core/identity/reason-code.ts';
 import type { IdentityRules } from '../../core/policy/policy.ts';
 import type { Executor } from '../../db/connect.ts';
 import { rows } from '../../db/raw.ts';
+import { runInSlices } from '../slices.ts';
 
 /** A group of clients in the base that are likely one organisation. */
 export type DuplicateCluster = {
@@ -59,16 +60,7 @@ export async function findDuplicateClients(
   const records = [...byClient].map(([row, identifiers]) => ({ row, identifiers }));
   // In slices, each resumed on the next turn of the event loop: a server scanning its base (tens of
   // seconds at 100,000 clients) keeps answering requests meanwhile.
-  const steps = clusterSteps(records, rules);
-  let result: ClusterResult;
-  for (;;) {
-    const r = steps.next();
-    if (r.done) {
-      result = r.value;
-      break;
-    }
-    await new Promise((res) => setImmediate(res));
-  }
+  const result = await runInSlices(clusterSteps(records, rules));
 
   const members = new Map<number, number[]>();
   const weakest = new Map<number, number>();

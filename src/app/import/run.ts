@@ -32,6 +32,7 @@ import { rows } from '../../db/raw.ts';
 import type { AppContext } from '../context.ts';
 import { identifiersOfClients, nameCandidates } from '../identity/candidates.ts';
 import { reindexClients, writeIndex } from '../identity/reindex.ts';
+import { runInSlices } from '../slices.ts';
 import { inTransaction } from '../tx.ts';
 import { applyEventsBatch, loadRules, type Rules } from '../use-cases/ownership-support.ts';
 import { type ParsedFile, ParseError, parseImportFile } from './parse.ts';
@@ -384,16 +385,7 @@ async function planImport(
     if (out.record) recs.push(out.record);
   }
   // In slices, resumed on each turn of the event loop: a server grouping a large file keeps answering.
-  const grouping = groupSteps(recs, rules.value.policy.policy.identity);
-  let groups: FileGroup[];
-  for (;;) {
-    const r = grouping.next();
-    if (r.done) {
-      groups = r.value;
-      break;
-    }
-    await new Promise((res) => setImmediate(res));
-  }
+  const groups = await runInSlices(groupSteps(recs, rules.value.policy.policy.identity));
   const owners = await loadOwners(ex);
   const userName = new Map(owners.users.map((u) => [u.id, u.name]));
   const internal: Internal[] = groups.map((g) => ({
