@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runDuplicateScan } from '../app/identity/duplicate-scan.ts';
+import { LIVE_DUPLICATES_MAX, liveDuplicatesMax, runDuplicateScan } from '../app/identity/duplicate-scan.ts';
 import { reviewBase } from '../app/identity/review.ts';
 import { tick } from '../app/scheduler.ts';
 import { rows } from '../db/raw.ts';
@@ -42,6 +42,15 @@ afterAll(() => env.close());
 const review = () => reviewBase(env.ctx.db, { now: env.ctx.clock(), liveDuplicatesMax: 0 });
 
 describe('likely duplicates of a large base: a stored scan', () => {
+  it('FAIRBASE_LIVE_DUPLICATES_MAX: a whole number, or the default; anything else names the variable', () => {
+    expect(liveDuplicatesMax({})).toBe(LIVE_DUPLICATES_MAX);
+    expect(liveDuplicatesMax({ FAIRBASE_LIVE_DUPLICATES_MAX: '0' })).toBe(0);
+    expect(liveDuplicatesMax({ FAIRBASE_LIVE_DUPLICATES_MAX: '20000' })).toBe(20_000);
+    expect(() => liveDuplicatesMax({ FAIRBASE_LIVE_DUPLICATES_MAX: '5k' })).toThrow(
+      /FAIRBASE_LIVE_DUPLICATES_MAX/,
+    );
+  });
+
   it('a small base is clustered live on every review', async () => {
     const r = await reviewBase(env.ctx.db, { now: env.ctx.clock() });
     expect(r.duplicateScan).toEqual({
