@@ -3,6 +3,8 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { bootstrap } from '../src/app/bootstrap.ts';
 import { openRuntime, type Runtime } from '../src/app/compose.ts';
+import { runDuplicateScan } from '../src/app/identity/duplicate-scan.ts';
+import { reviewBase } from '../src/app/identity/review.ts';
 import { claimClient } from '../src/app/use-cases/claim-client.ts';
 import { loadDemo } from '../src/app/use-cases/load-demo.ts';
 import { type App, buildServer } from '../src/http/server.ts';
@@ -355,6 +357,33 @@ export async function runPgPart(o: PgOptions, serverVersion: string): Promise<Pg
     notes.push(
       `PostgreSQL checks: ${describeViolations(violations)}; claim events for bench managers ${fmtNum(events)}`,
     );
+
+    // --- the base review (C23) on this base: the duplicate scan, then a review from it ----------
+    o.log('duplicate scan and base review…');
+    t0 = performance.now();
+    const scan = await runDuplicateScan(ctx, `bench-${Date.now()}`);
+    const scanMs = performance.now() - t0;
+    rows.push({
+      metric: 'pg: duplicate scan of the base',
+      value: fmtNum(demo.value.clients / (scanMs / 1000)),
+      unit: 'clients/s',
+      note: `${fmtNum(demo.value.clients)} clients in ${(scanMs / 1000).toFixed(1)} s, ${fmtNum(scan?.total ?? 0)} groups (the nightly job of a base over FAIRBASE_LIVE_DUPLICATES_MAX)`,
+    });
+    const reviewMs: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const t = performance.now();
+      await reviewBase(ctx.db, { now: ctx.clock(), liveDuplicatesMax: 0 });
+      reviewMs.push(performance.now() - t);
+    }
+    const rs = summarize(reviewMs);
+    rows.push({
+      metric: 'pg: base review (from the scan)',
+      value: fmtNum(reviewMs.length),
+      unit: 'reviews',
+      p50: fmtMs(rs.p50),
+      p99: fmtMs(rs.p99),
+      note: 'GET /api/review: untouched contacts and legal entities, invalid keys, duplicates from the latest scan',
+    });
     return { serverVersion, rows, violations, extraViolations, profile, notes };
   } finally {
     await child?.stop().catch(() => {});
