@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { e2eEnvironment, SHOTS } from './environment.ts';
-import { ADMIN, HEAD, MARIA, PASSWORD, seed, signIn as apiSignIn } from './seed.ts';
+import { ADMIN, forceUnixDuplicate, HEAD, MARIA, seed } from './seed.ts';
 
 /**
  * Admin screens in the browser: an admin ends a manager's sessions from «Пользователи» (her other
@@ -86,14 +86,7 @@ describe('admin screens in the browser', () => {
   }, 300_000);
 
   it('«Проверка базы» on a large base: no scan yet, a head starts one, the duplicates appear', async () => {
-    const asHead = await apiSignIn(e2e.server.url, HEAD.email, PASSWORD);
-    await asHead('POST', '/api/clients', {
-      displayName: 'Юникс-2',
-      claim: false,
-      legalEntities: [{ name: 'ООО «Юникс»', inn: '7707083893' }],
-      force: true,
-      forceReason: 'проверка сканирования',
-    });
+    await forceUnixDuplicate(e2e.server.url, 'Юникс-2', 'проверка сканирования');
     const head = await newPage();
     await signIn(head, HEAD.email);
     await head.goto(`${e2e.server.url}/review`);

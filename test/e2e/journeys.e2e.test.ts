@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bulkPool } from './bulk-pool.ts';
 import { e2eEnvironment } from './environment.ts';
-import { ADMIN, HEAD, MARIA, PASSWORD, PETR, seed, signIn as apiSignIn } from './seed.ts';
+import { ADMIN, forceUnixDuplicate, HEAD, MARIA, PASSWORD, PETR, seed } from './seed.ts';
 
 /** The pool the journeys work in: this many plain clients plus the seeded ones (E2E_POOL_CLIENTS=0 to skip). */
 const BULK = Number(process.env.E2E_POOL_CLIENTS ?? 100_000);
@@ -210,14 +210,7 @@ describe('a head of sales', () => {
 
     // A branch entered with Юникс's ИНН, forced through the duplicate check with a reason: the
     // review lists it beside the client it matched, until someone merges them.
-    const asHead = await apiSignIn(e2e.server.url, HEAD.email, PASSWORD);
-    await asHead('POST', '/api/clients', {
-      displayName: 'Юникс Тольятти',
-      claim: false,
-      legalEntities: [{ name: 'ООО «Юникс»', inn: '7707083893' }],
-      force: true,
-      forceReason: 'отдельный договор филиала',
-    });
+    await forceUnixDuplicate(e2e.server.url, 'Юникс Тольятти', 'отдельный договор филиала');
     await page.getByRole('link', { name: 'Проверка базы' }).click();
     await page.getByRole('heading', { name: 'Проверка базы' }).waitFor();
     await page.getByRole('tab', { name: /Созданы вопреки дублю/ }).click();

@@ -29,6 +29,21 @@ export async function changePolicy(url: string, change: (policy: Policy) => Poli
   await asHead('PUT', '/api/policy', { policy: change(active.policy), note });
 }
 
+/**
+ * As the head, through the API: a client entered with Юникс's ИНН, forced through the duplicate
+ * check with a reason (R-ID-3), so the review has an override and a likely duplicate to show.
+ */
+export async function forceUnixDuplicate(url: string, displayName: string, forceReason: string) {
+  const asHead = await signIn(url, HEAD.email, PASSWORD);
+  return asHead<{ id: number }>('POST', '/api/clients', {
+    displayName,
+    claim: false,
+    legalEntities: [{ name: 'ООО «Юникс»', inn: '7707083893' }],
+    force: true,
+    forceReason,
+  });
+}
+
 export const PASSWORD = 'e2e-password-1';
 export const ADMIN = { email: 'admin@e2e.test', password: 'e2e-admin-pass' };
 export const HEAD = { name: 'Ирина Руководитель', email: 'head@e2e.test' };
