@@ -1,6 +1,7 @@
 import { type ConnectOptions, connect, type Database } from '../db/connect.ts';
 import { migrate } from '../db/migrate.ts';
 import { bootstrap } from './bootstrap.ts';
+import { fillTermKeys } from './identity/term-keys.ts';
 import type { AppContext } from './context.ts';
 
 export type Runtime = { database: Database; ctx: AppContext; close(): Promise<void> };
@@ -11,7 +12,11 @@ export async function openRuntime(
 ): Promise<Runtime> {
   const database = await connect(opts);
   try {
-    if (opts.migrate !== false) await migrate(database);
+    if (opts.migrate !== false) {
+      await migrate(database);
+      // Data the SQL migrations could not compute (0015: the vocabulary's transliteration keys).
+      await fillTermKeys(database.db);
+    }
     const fixed = opts.now;
     const ctx: AppContext = {
       db: database.db,

@@ -66,6 +66,12 @@ export type NameQuery = { words: string[]; prefix: PrefixMode };
  * completions are not looked up.
  */
 const WEAK_KEY = sql.raw('0.2');
+/**
+ * The words sharing a query word's key that are read (identity_terms.key), the closest in length
+ * first (and, for a Latin word, scored a little higher: «uniks» → «юникс» before «юникасо»): a real
+ * vocabulary has dozens per short skeleton, and the core re-scores what they bring.
+ */
+const KEY_TERMS = 100;
 const LATIN_WORD = /[a-z]/;
 
 /**
@@ -88,9 +94,9 @@ function queryWordsSql(q: NameQuery): { values: SQL; words: number } | null {
 
 /**
  * The ranked name candidates as a SQL fragment (client_id, total, n), one statement, no round trips
- * per word. Per query word: its terms from the vocabulary (identity_terms) — the word itself (1), its
- * transliteration key (0.9), for a typed word its completions by a btree range scan (0.9–1, shorter
- * completion higher) and completions of its key (0.85), and only for a word with none of these its
+ * per word. Per query word: its terms from the vocabulary (identity_terms) — the word itself (1), the
+ * words sharing its transliteration key (0.9; identity_terms.key), for a typed word its completions by a btree range scan (0.9–1, shorter
+ * completion higher) and the words whose key completes its key (0.85), and only for a word with none of these its
  * trigram neighbours (0.85 × similarity: a typo). Then the postings of those terms, best terms
  * first, at most POSTINGS_PER_WORD per word (a common word cannot flood the query; the rarest word is
  * read whole), and clients ranked by the sum over words of their best term score.
@@ -105,14 +111,15 @@ function rankedNamesSql(q: { values: SQL; words: number }, limit: number): SQL {
     SELECT q.i, e.term, max(e.score) AS score FROM q CROSS JOIN LATERAL (
       SELECT t.term, 1.0::float8 AS score FROM identity_terms t WHERE t.term = q.w
       UNION ALL
-      SELECT t.term, CASE WHEN q.strong THEN 0.9 ELSE ${WEAK_KEY}::float8 END FROM identity_terms t
-        WHERE q.k <> '' AND t.term = '~' || q.k
+      (SELECT t.term, CASE WHEN q.strong THEN 0.9 - 0.001 * least(abs(length(t.term) - length(q.w)), 20)
+          ELSE ${WEAK_KEY}::float8 END FROM identity_terms t
+        WHERE q.k <> '' AND t.key = q.k ORDER BY abs(length(t.term) - length(q.w)), t.term LIMIT ${KEY_TERMS})
       UNION ALL
       (SELECT t.term, 0.9 + 0.1 * length(q.w)::float8 / length(t.term) FROM identity_terms t
         WHERE q.pre AND t.term ~>=~ q.w AND t.term ~<~ (q.w || chr(1114111)) LIMIT ${COMPLETIONS})
       UNION ALL
       (SELECT t.term, 0.85::float8 FROM identity_terms t
-        WHERE q.pre AND q.strong AND length(q.k) >= 3 AND t.term ~>=~ ('~' || q.k) AND t.term ~<~ ('~' || q.k || chr(1114111)) LIMIT 300)
+        WHERE q.pre AND q.strong AND length(q.k) >= 3 AND t.key ~>=~ q.k AND t.key ~<~ (q.k || chr(1114111)) LIMIT 300)
     ) e GROUP BY q.i, e.term
   ),
   fuzzy AS (

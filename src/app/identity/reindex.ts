@@ -1,5 +1,10 @@
 import { and, inArray, isNull, sql } from 'drizzle-orm';
-import { type ClientSnapshot, type Identifier, identifiersOf } from '../../core/identity/identifiers.ts';
+import {
+  type ClientSnapshot,
+  type Identifier,
+  identifiersOf,
+  termKey,
+} from '../../core/identity/identifiers.ts';
 import type { Executor } from '../../db/connect.ts';
 import { inSequence } from '../../db/raw.ts';
 import { addresses, brands, clients, contacts, legalEntities } from '../../db/schema/index.ts';
@@ -96,7 +101,12 @@ export async function writeIndex(
     for (const i of e.identifiers)
       flat.push([e.clientId, i.kind, i.value, i.display, i.sourceType, i.sourceId, i.tokens]);
   for (let k = 0; k < flat.length; k += ROWS_PER_STATEMENT) {
-    const json = JSON.stringify(flat.slice(k, k + ROWS_PER_STATEMENT));
+    const part = flat.slice(k, k + ROWS_PER_STATEMENT);
+    const json = JSON.stringify(part);
+    // The statement's words with their transliteration keys (the vocabulary keeps one per word).
+    const words = new Set<string>();
+    for (const r of part) for (const t of r[6] as string[]) words.add(t);
+    const terms = JSON.stringify([...words].sort().map((t) => [t, termKey(t)]));
     // jsonb (parsed once; `->>` on json re-parses the text per access), the sequence resolved once
     // (an InitPlan) rather than per row, and each insert sorted in its index's order so a batch
     // touches each index page once instead of at random: measured 7.2 s → 2.5 s for 25 000
@@ -119,10 +129,11 @@ export async function writeIndex(
         SELECT DISTINCT ON (t, src.client_id) t, src.client_id, src.id
         FROM src, jsonb_array_elements_text(src.tokens) t ORDER BY 1, 2, 3
       )
-      -- Sorted, so two writers adding overlapping words cannot deadlock on the vocabulary.
-      INSERT INTO identity_terms (term)
-      SELECT DISTINCT t FROM src, jsonb_array_elements_text(src.tokens) t ORDER BY 1
-      ON CONFLICT DO NOTHING`);
+      -- Sorted, so two writers adding overlapping words cannot deadlock on the vocabulary. A word
+      -- still without its key (written before migration 0015, not yet filled in) gets it here.
+      INSERT INTO identity_terms (term, key)
+      SELECT x->>0, x->>1 FROM jsonb_array_elements(${terms}::jsonb) x
+      ON CONFLICT (term) DO UPDATE SET key = EXCLUDED.key WHERE identity_terms.key IS NULL`);
   }
 }
 

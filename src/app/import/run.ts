@@ -184,7 +184,10 @@ async function fetchBatch(ex: Executor, batch: Internal[], fuzzy: boolean): Prom
   const perGroup = new Map<number, Set<number>>();
   const byClient = new Map<number, Identifier[]>();
   const contactNames = new Map<number, string>();
-  const probe = sql`SELECT x.i, c.client_id FROM json_to_recordset(${JSON.stringify(keys)}::json) AS x(k text, v text, i int, l int)
+  // The keys in the index's order: consecutive probes read neighbouring pages (253 → 152 ms for
+  // 15,000 keys against 100,000 clients).
+  const probe = sql`SELECT x.i, c.client_id
+      FROM (SELECT * FROM json_to_recordset(${JSON.stringify(keys)}::json) AS y(k text, v text, i int, l int) ORDER BY k, v) x
       CROSS JOIN LATERAL (
         SELECT ci.client_id FROM client_identifiers ci
         WHERE ci.kind = ANY (CASE WHEN x.k = 'name' THEN ${NAME_KINDS_SQL} ELSE ARRAY[x.k] END)
@@ -623,7 +626,8 @@ async function nextIds(tx: Tx, table: string, n: number): Promise<number[]> {
   if (n === 0) return [];
   const got = await rows<{ id: number | string }>(
     tx,
-    sql`SELECT nextval(pg_get_serial_sequence(${table}, 'id')) AS id FROM generate_series(1, ${n})`,
+    // The sequence resolved once (an InitPlan), not per row: 116 ms → 21 ms for 20,000 ids.
+    sql`SELECT nextval((SELECT pg_get_serial_sequence(${table}, 'id'))::regclass) AS id FROM generate_series(1, ${n})`,
   );
   return got.map((r) => Number(r.id));
 }

@@ -107,11 +107,12 @@ export function blockingKeys(identifiers: readonly Identifier[]): Set<string> {
       keys.add(`${id.kind}:${id.value}`);
     } else if (isNameKind(id.kind) && id.kind !== 'contact_name') {
       // Identifiers read back from the database carry no tokens; derive them the same way.
-      const tokens = id.tokens.length > 0 ? id.tokens : searchTokens(id.value);
-      const words: string[] = [];
-      for (const t of tokens) {
+      const words = id.tokens.length > 0 ? [...id.tokens] : searchTokens(id.value);
+      for (const t of words) {
         keys.add(`w:${t}`);
-        if (!t.startsWith('~')) words.push(t);
+        // The word's transliteration key: «Uniks» in a file meets «Юникс».
+        const k = translitKey(t);
+        if (k) keys.add(`w:~${k}`);
       }
       // Word pairs: «Мебель Уют» still meets «Мебель «Уют»» when both words are too common alone.
       words.sort();

@@ -80,13 +80,16 @@ export function isNameKind(kind: IdentifierKind): boolean {
   return NAME_KINDS.has(kind);
 }
 
-/** Search words of a name: its words, and the transliteration key of each (so «unix» finds «Юникс»). */
+/**
+ * Search words of a name (the postings). A word's transliteration key (so «unix» finds «Юникс») is
+ * not a posting: it is kept once per word in the vocabulary (termKey, identity_terms.key).
+ */
 export function searchTokens(normalized: string): string[] {
   // A client's display and legal names usually normalise to one value, and an import computes a
   // merged row's identifiers twice: memoised (bounded), each caller gets its own array.
   let hit = searchTokensMemo.get(normalized);
   if (hit === undefined) {
-    hit = computeSearchTokens(normalized);
+    hit = [...new Set(nameTokens(normalized))];
     if (searchTokensMemo.size >= 50_000) searchTokensMemo.clear();
     searchTokensMemo.set(normalized, hit);
   }
@@ -94,15 +97,9 @@ export function searchTokens(normalized: string): string[] {
 }
 const searchTokensMemo = new Map<string, readonly string[]>();
 
-function computeSearchTokens(normalized: string): string[] {
-  const words = nameTokens(normalized);
-  const out = new Set<string>();
-  for (const w of words) {
-    out.add(w);
-    const k = translitKey(w);
-    if (k) out.add(`~${k}`);
-  }
-  return [...out];
+/** A vocabulary word's transliteration key ('' when it has none): identity_terms.key. */
+export function termKey(term: string): string {
+  return translitKey(term);
 }
 
 /**

@@ -45,8 +45,7 @@ export const clientIdentifiers = pgTable(
 );
 
 /**
- * Postings: the search words of name and address identifiers (and their transliteration keys,
- * prefixed «~»). The primary key (token, client, identifier) answers "which clients carry this word"
+ * Postings: the search words of name and address identifiers. The primary key (token, client, identifier) answers "which clients carry this word"
  * from the index alone; prefixes are expanded on the vocabulary (identity_terms), not here.
  */
 export const identityTokens = pgTable(
@@ -67,11 +66,20 @@ export const identityTokens = pgTable(
 /**
  * The vocabulary of search words: small enough for a fast trigram match of a misspelled word, and
  * a `text_pattern_ops` btree for the completions of a typed prefix (a range scan, any collation).
+ * `key` is the word's transliteration key (core translitKey; '' when it has none), so «unix» finds
+ * «Юникс» through the vocabulary: key → words → their postings (ADR 0003). NULL only on words
+ * written before migration 0015 and not yet filled in (term-keys.ts, at start-up).
  */
-export const identityTerms = pgTable('identity_terms', { term: text('term').primaryKey() }, (t) => [
-  index('identity_terms_trgm').using('gin', sql`${t.term} gin_trgm_ops`),
-  index('identity_terms_prefix_idx').on(sql`${t.term} text_pattern_ops`),
-]);
+export const identityTerms = pgTable(
+  'identity_terms',
+  { term: text('term').primaryKey(), key: text('key') },
+  (t) => [
+    index('identity_terms_trgm').using('gin', sql`${t.term} gin_trgm_ops`),
+    index('identity_terms_prefix_idx').on(sql`${t.term} text_pattern_ops`),
+    index('identity_terms_key_idx').on(sql`${t.key} text_pattern_ops`),
+    index('identity_terms_no_key_idx').on(t.term).where(sql`${t.key} IS NULL`),
+  ],
+);
 
 /** A client created (or data added) although it matched an existing client: who, why, and what it matched. */
 export const duplicateOverrides = pgTable(
