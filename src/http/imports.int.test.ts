@@ -187,6 +187,16 @@ describe('amoCRM export (UTF-8, ;)', () => {
     expect(events).toHaveLength(c.owned);
     expect(events.every((e) => e.details.importId === importId && e.rule === 'R-IMPORT-1')).toBe(true);
     expect(await ownershipVsLedger(env.ctx.db)).toEqual([]);
+    // Each owned row is written with its claim: the event's id, time, reason and protection.
+    const owned = await rows<{ ok: boolean }>(
+      env.ctx.db,
+      sql`SELECT (o.last_event_id = e.id AND o.since = e.occurred_at AND o.last_reason = 'IMPORTED'
+                 AND o.protected_until IS NOT DISTINCT FROM e.protected_until AND o.extended_until IS NULL) AS ok
+          FROM ownership_events e JOIN ownership o ON o.client_id = e.client_id AND o.line_id = e.line_id
+          WHERE e.reason_code = 'IMPORTED'`,
+    );
+    expect(owned).toHaveLength(c.owned);
+    expect(owned.every((o) => o.ok)).toBe(true);
     // Row 2 «ООО «Вектор Плюс»» (Анна) is the seeded pool client: linked, its owner unchanged, its new contact added.
     const vk = await call(env, head, 'GET', `/api/clients/${vektorId}`);
     expect(vk.body.contacts.map((k: any) => k.name)).toContain('Игорь Петров');

@@ -9,9 +9,9 @@ import { createClient } from '../use-cases/create-client.ts';
 import { FUZZY_NAME_ROWS, runImport } from './run.ts';
 
 /**
- * A file larger than FUZZY_NAME_ROWS takes the large-file path: exact keys only, batches of 2 000
- * whose candidates are fetched (one statement) while the previous batch is scored. Duplicates in the
- * second batch must be found as surely as in the first.
+ * A file larger than FUZZY_NAME_ROWS takes the large-file path: exact keys only, every distinct key
+ * of the file probed against the base while the file is grouped, then scored in batches of 2 000.
+ * Duplicates in the second batch must be found as surely as in the first.
  */
 let env: TestEnv;
 let head: Seller;

@@ -1,6 +1,12 @@
 import { sql } from 'drizzle-orm';
 import Papa from 'papaparse';
-import { type FileGroup, groupSteps, type ImportUser, resolveOwner } from '../../core/import/group.ts';
+import {
+  type FileGroup,
+  groupSteps,
+  identifierSteps,
+  type ImportUser,
+  resolveOwner,
+} from '../../core/import/group.ts';
 import {
   applyOverrides,
   detectPreset,
@@ -34,7 +40,7 @@ import { identifiersOfClients, nameCandidates } from '../identity/candidates.ts'
 import { reindexClients, writeIndex } from '../identity/reindex.ts';
 import { runInSlices } from '../slices.ts';
 import { inTransaction } from '../tx.ts';
-import { applyEventsBatch, loadRules, type Rules } from '../use-cases/ownership-support.ts';
+import { insertOwnershipWithEvents, loadRules, type Rules } from '../use-cases/ownership-support.ts';
 import { type ParsedFile, ParseError, parseImportFile } from './parse.ts';
 
 /*
@@ -148,80 +154,123 @@ async function resolveLine(ex: Executor, line: string | undefined): Promise<Outc
   return ok(found[0].id);
 }
 
+type ProbeKey = { k: string; v: string; l: number };
+
+/**
+ * The base-probe keys of a record's identifiers: one per (kind, value); a name is probed once across
+ * the name kinds (client, legal entity, brand); a name or an address reads at most WEAK_PROBE
+ * clients: namesakes and the other tenants of a business centre add cost, not evidence (the one that
+ * is the same client is also found by its ИНН, phone or e-mail); a strong key (ИНН, ОГРН, phone,
+ * e-mail, domain) reads up to 20.
+ */
+function probeKeys(ids: readonly Identifier[], into: Map<string, ProbeKey>): string[] {
+  const mine: string[] = [];
+  for (const id of ids) {
+    if (id.kind === 'contact_name' || !id.value) continue;
+    const isName = NAME_KINDS.includes(id.kind);
+    const k = isName ? 'name' : id.kind;
+    const key = `${k}|${id.value}`;
+    if (!into.has(key))
+      into.set(key, { k, v: id.value, l: isName || id.kind === 'address' ? WEAK_PROBE : 20 });
+    if (!mine.includes(key)) mine.push(key);
+  }
+  return mine;
+}
+
+/** The base's clients per probe key, and every identifier of those clients. */
+type BaseHits = {
+  hits: Map<string, number[]>;
+  byClient: Map<number, Identifier[]>;
+  contactNames: Map<number, string>;
+};
+
+/** How many keys one probe statement carries. */
+const PROBE_CHUNK = 16_000;
+
+/**
+ * Probe the base for these keys on client_identifiers (kind, value): per statement, the hits and every
+ * identifier of the clients hit, one round trip; statements one after another (the caller may keep
+ * computing meanwhile: each is sent on a turn of the event loop).
+ */
+async function probeBase(ex: Executor, keys: ProbeKey[], into?: BaseHits): Promise<BaseHits> {
+  const out: BaseHits = into ?? { hits: new Map(), byClient: new Map(), contactNames: new Map() };
+  for (let c = 0; c < keys.length; c += PROBE_CHUNK) {
+    const chunk = keys.slice(c, c + PROBE_CHUNK);
+    for (const k of chunk) out.hits.set(`${k.k}|${k.v}`, []);
+    const doc = JSON.stringify(chunk.map((k, i) => ({ ...k, i })));
+    // The keys in the index's order: consecutive probes read neighbouring pages (253 → 152 ms for
+    // 15,000 keys against 100,000 clients).
+    const found = await rows<IdentifierRow & { i: number | null }>(
+      ex,
+      sql`WITH hit AS MATERIALIZED (
+            SELECT x.i, c.client_id
+            FROM (SELECT * FROM json_to_recordset(${doc}::json) AS y(k text, v text, i int, l int) ORDER BY k, v) x
+            CROSS JOIN LATERAL (
+              SELECT ci.client_id FROM client_identifiers ci
+              WHERE ci.kind = ANY (CASE WHEN x.k = 'name' THEN ${NAME_KINDS_SQL} ELSE ARRAY[x.k] END)
+                AND ci.value = x.v LIMIT x.l) c)
+          SELECT i, client_id, NULL AS kind, NULL AS value, NULL AS display, NULL AS source_type, NULL::int AS source_id FROM hit
+          UNION ALL
+          SELECT NULL, ci.client_id, ci.kind, ci.value, ci.display, ci.source_type, ci.source_id
+          FROM client_identifiers ci WHERE ci.client_id IN (SELECT DISTINCT client_id FROM hit)`,
+    );
+    const fresh = new Set<number>();
+    for (const r of found) {
+      if (r.i !== null) {
+        const k = chunk[r.i]!;
+        out.hits.get(`${k.k}|${k.v}`)!.push(r.client_id);
+        continue;
+      }
+      // A client hit by an earlier statement already has its identifiers.
+      if (out.byClient.has(r.client_id) && !fresh.has(r.client_id)) continue;
+      fresh.add(r.client_id);
+      const list = out.byClient.get(r.client_id) ?? [];
+      list.push(identifierFromRow(r));
+      out.byClient.set(r.client_id, list);
+      if (r.kind === 'contact_name') out.contactNames.set(r.source_id, r.display);
+    }
+  }
+  return out;
+}
+
 type BatchCandidates = {
   perGroup: Map<number, Set<number>>;
   byClient: Map<number, Identifier[]>;
   contactNames: Map<number, string>;
 };
 
-/**
- * Candidates for a batch of records with all their identifiers. One (kind, value) probe per key on
- * client_identifiers (kind, value); a name is probed once across the name kinds (client, legal entity,
- * brand); a name or an address reads at most WEAK_PROBE clients: namesakes and the other tenants of a
- * business centre add cost, not evidence (the one that is the same client is also found by its ИНН,
- * phone or e-mail); a strong key (ИНН, ОГРН, phone, e-mail, domain) reads up to 20. Without the fuzzy
- * name search (large files) this is one statement, so the caller can score the previous batch while
- * the database answers it.
- */
-async function fetchBatch(ex: Executor, batch: Internal[], fuzzy: boolean): Promise<BatchCandidates> {
-  const keys: { k: string; v: string; i: number; l: number }[] = [];
-  batch.forEach((g, i) => {
-    const seen = new Set<string>();
-    for (const id of g.ids) {
-      if (id.kind === 'contact_name' || !id.value) continue;
-      const isName = NAME_KINDS.includes(id.kind);
-      const key = `${isName ? 'name' : id.kind}|${id.value}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      keys.push({
-        k: isName ? 'name' : id.kind,
-        v: id.value,
-        i,
-        l: isName || id.kind === 'address' ? WEAK_PROBE : 20,
-      });
-    }
-  });
+/** A batch's candidates from the probed base: the clients hit by any key of each record. */
+function batchFromBase(batch: Internal[], base: BaseHits): BatchCandidates {
   const perGroup = new Map<number, Set<number>>();
-  const byClient = new Map<number, Identifier[]>();
-  const contactNames = new Map<number, string>();
-  // The keys in the index's order: consecutive probes read neighbouring pages (253 → 152 ms for
-  // 15,000 keys against 100,000 clients).
-  const probe = sql`SELECT x.i, c.client_id
-      FROM (SELECT * FROM json_to_recordset(${JSON.stringify(keys)}::json) AS y(k text, v text, i int, l int) ORDER BY k, v) x
-      CROSS JOIN LATERAL (
-        SELECT ci.client_id FROM client_identifiers ci
-        WHERE ci.kind = ANY (CASE WHEN x.k = 'name' THEN ${NAME_KINDS_SQL} ELSE ARRAY[x.k] END)
-          AND ci.value = x.v LIMIT x.l) c`;
+  const keys = new Map<string, ProbeKey>();
+  batch.forEach((g, i) => {
+    for (const key of probeKeys(g.ids, keys))
+      for (const c of base.hits.get(key) ?? []) {
+        const set = perGroup.get(i) ?? new Set<number>();
+        perGroup.set(i, set);
+        set.add(c);
+      }
+  });
+  return { perGroup, byClient: base.byClient, contactNames: base.contactNames };
+}
+
+/**
+ * Candidates for a small file's batch (up to FUZZY_NAME_ROWS rows): the exact keys, and for a record
+ * that none of them finds, its name words (typos) through the lookup's name search.
+ */
+async function fetchBatch(ex: Executor, batch: Internal[]): Promise<BatchCandidates> {
+  const keys = new Map<string, ProbeKey>();
+  const perKey = batch.map((g) => probeKeys(g.ids, keys));
+  const base = await probeBase(ex, [...keys.values()]);
+  const perGroup = new Map<number, Set<number>>();
   const hit = (i: number, clientId: number) => {
     const s = perGroup.get(i) ?? new Set<number>();
     perGroup.set(i, s);
     s.add(clientId);
   };
-  if (!fuzzy) {
-    if (keys.length === 0) return { perGroup, byClient, contactNames };
-    // The probe's hits (i set) and every identifier of the clients hit (i null), one round trip.
-    const found = await rows<IdentifierRow & { i: number | null }>(
-      ex,
-      sql`WITH hit AS MATERIALIZED (${probe})
-          SELECT i, client_id, NULL AS kind, NULL AS value, NULL AS display, NULL AS source_type, NULL::int AS source_id FROM hit
-          UNION ALL
-          SELECT NULL, ci.client_id, ci.kind, ci.value, ci.display, ci.source_type, ci.source_id
-          FROM client_identifiers ci WHERE ci.client_id IN (SELECT DISTINCT client_id FROM hit)`,
-    );
-    for (const r of found) {
-      if (r.i !== null) {
-        hit(r.i, r.client_id);
-        continue;
-      }
-      const list = byClient.get(r.client_id) ?? [];
-      list.push(identifierFromRow(r));
-      byClient.set(r.client_id, list);
-      if (r.kind === 'contact_name') contactNames.set(r.source_id, r.display);
-    }
-    return { perGroup, byClient, contactNames };
-  }
-  if (keys.length)
-    for (const f of await rows<{ i: number; client_id: number }>(ex, probe)) hit(f.i, f.client_id);
+  perKey.forEach((ks, i) => {
+    for (const k of ks) for (const c of base.hits.get(k) ?? []) hit(i, c);
+  });
   for (let i = 0; i < batch.length; i++) {
     if (perGroup.has(i)) continue;
     const words = [
@@ -388,7 +437,19 @@ async function planImport(
     if (out.record) recs.push(out.record);
   }
   // In slices, resumed on each turn of the event loop: a server grouping a large file keeps answering.
-  const groups = await runInSlices(groupSteps(recs, rules.value.policy.policy.identity));
+  const perRecord = await runInSlices(identifierSteps(recs));
+  const fuzzy = parsed.rows.length <= FUZZY_NAME_ROWS;
+  // A large file's keys are probed against the base while the file is grouped (the database and
+  // JavaScript work at once): a group's candidates are the clients hit by any of its keys.
+  let probing: Promise<BaseHits> | null = null;
+  if (!fuzzy) {
+    const keys = new Map<string, ProbeKey>();
+    for (const ids of perRecord) probeKeys(ids, keys);
+    probing = probeBase(ex, [...keys.values()]);
+    // Awaited below; this only keeps a failure meanwhile from being an unhandled rejection.
+    probing.catch(() => {});
+  }
+  const groups = await runInSlices(groupSteps(recs, rules.value.policy.policy.identity, perRecord));
   const owners = await loadOwners(ex);
   const userName = new Map(owners.users.map((u) => [u.id, u.name]));
   const internal: Internal[] = groups.map((g) => ({
@@ -412,16 +473,31 @@ async function planImport(
       poolReason: null,
     },
   }));
-  const fuzzy = parsed.rows.length <= FUZZY_NAME_ROWS;
-  // The next batch's candidates are fetched while this one is scored (JS and the database overlap).
   const batches: Internal[][] = [];
   for (let k = 0; k < internal.length; k += BATCH) batches.push(internal.slice(k, k + BATCH));
-  let next: Promise<BatchCandidates> | null = batches[0] ? fetchBatch(ex, batches[0], fuzzy) : null;
+  let baseHits: BaseHits | null = null;
+  if (probing) {
+    baseHits = await probing;
+    // A merged group's keys are its rows' keys; any other is probed now (none expected).
+    const missing = new Map<string, ProbeKey>();
+    for (const g of internal) {
+      const mine = new Map<string, ProbeKey>();
+      probeKeys(g.ids, mine);
+      for (const [k, p] of mine) if (!baseHits.hits.has(k)) missing.set(k, p);
+    }
+    if (missing.size) await probeBase(ex, [...missing.values()], baseHits);
+  }
+  // A small file: the next batch's candidates are fetched while this one is scored.
+  let next: Promise<BatchCandidates> | null = !baseHits && batches[0] ? fetchBatch(ex, batches[0]) : null;
   for (let b = 0; b < batches.length; b++) {
-    const found = await next!;
-    next = batches[b + 1] ? fetchBatch(ex, batches[b + 1]!, fuzzy) : null;
-    // Awaited on the next turn; this only keeps a failure meanwhile from being an unhandled rejection.
-    next?.catch(() => {});
+    let found: BatchCandidates;
+    if (baseHits) found = batchFromBase(batches[b]!, baseHits);
+    else {
+      found = await next!;
+      next = batches[b + 1] ? fetchBatch(ex, batches[b + 1]!) : null;
+      // Awaited on the next turn; this only keeps a failure meanwhile from being an unhandled rejection.
+      next?.catch(() => {});
+    }
     scoreBatch(rules.value, batches[b]!, found);
     onProgress?.({
       phase: 'match',
@@ -776,9 +852,6 @@ async function writeBatch(
     await tx.execute(sql`INSERT INTO clients (id, display_name, notes, created_by, created_at, updated_at) OVERRIDING SYSTEM VALUE
       SELECT x.id, x.n, x.notes, ${actor.id}, ${at}::timestamptz, ${at}::timestamptz
       FROM json_to_recordset(${JSON.stringify(doc)}::json) AS x(id int, n text, notes text)`);
-    await tx.execute(sql`INSERT INTO ownership (client_id, line_id, owner_id, since)
-      SELECT c.id, l.id, NULL, ${at}::timestamptz FROM json_to_recordset(${JSON.stringify(doc.map((d) => ({ id: d.id })))}::json) AS c(id int)
-      CROSS JOIN lines l WHERE l.active`);
     const parts = await insertParts(
       tx,
       creating.map((g) => ({ clientId: g.decision.clientId!, parts: g.group.record })),
@@ -828,7 +901,13 @@ async function writeBatch(
           details: { importId, row: g.group.leader },
         });
     }
-    await applyEventsBatch(tx, events);
+    // The ownership rows, owned ones written with their claims (IMPORTED) in the same statement.
+    await insertOwnershipWithEvents(
+      tx,
+      creating.map((g) => g.decision.clientId!),
+      now,
+      events,
+    );
   }
   if (linking.length) {
     const items = linking

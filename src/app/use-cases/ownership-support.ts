@@ -184,6 +184,68 @@ export function withIds(events: OwnershipEvent[], ids: { id: number }[]): Owners
 }
 
 /**
+ * New clients' ownership rows (one per active line) written together with their first ledger events
+ * (a claim per owned client and line, from the pool): the row is inserted already owned, instead of
+ * inserted in the pool and then updated by applyEventsBatch (a second version of every owned row and
+ * its index entries). Clients without an event start in the pool. Same end state as an insert in the
+ * pool followed by applyEventsBatch.
+ */
+export async function insertOwnershipWithEvents(
+  tx: Tx,
+  clientIds: number[],
+  since: Date,
+  events: OwnershipEvent[],
+): Promise<void> {
+  if (clientIds.length === 0) return;
+  const keys = new Set(events.map((e) => `${e.clientId}:${e.lineId}`));
+  if (
+    keys.size !== events.length ||
+    events.some((e) => e.type !== 'ClientClaimed' || e.fromManagerId !== null)
+  )
+    throw new Error('insertOwnershipWithEvents: one claim from the pool per client and line');
+  const doc = events.map((e) => ({
+    client_id: e.clientId,
+    line_id: e.lineId,
+    type: e.type,
+    from_manager_id: e.fromManagerId,
+    to_manager_id: e.toManagerId,
+    actor: e.actor,
+    reason_code: e.reasonCode,
+    rule: e.rule,
+    policy_version: e.policyVersion,
+    occurred_at: e.occurredAt.toISOString(),
+    protected_until: e.protectedUntil?.toISOString() ?? null,
+    details: e.details,
+  }));
+  const [res] = await rows<{ n: number | string }>(
+    tx,
+    sql`WITH ev AS (
+      INSERT INTO ownership_events (client_id, line_id, type, from_manager_id, to_manager_id, actor, reason_code,
+                                    rule, policy_version, occurred_at, protected_until, details)
+      SELECT x.client_id, x.line_id, x.type, x.from_manager_id, x.to_manager_id, x.actor, x.reason_code,
+             x.rule, x.policy_version, x.occurred_at, x.protected_until, x.details
+      FROM jsonb_to_recordset(${JSON.stringify(doc)}::jsonb) AS x(
+             client_id int, line_id int, type text, from_manager_id int, to_manager_id int, actor text,
+             reason_code text, rule text, policy_version int, occurred_at timestamptz, protected_until timestamptz,
+             details jsonb)
+      RETURNING id, client_id, line_id, to_manager_id, occurred_at, protected_until, reason_code),
+    ins AS (
+      INSERT INTO ownership (client_id, line_id, owner_id, since, protected_until, last_reason, last_event_id)
+      SELECT c.id, l.id, ev.to_manager_id, coalesce(ev.occurred_at, ${since.toISOString()}::timestamptz),
+             ev.protected_until, ev.reason_code, ev.id
+      FROM unnest(${`{${clientIds.map((c) => Math.trunc(c)).join(',')}}`}::int[]) AS c(id)
+      CROSS JOIN lines l
+      LEFT JOIN ev ON ev.client_id = c.id AND ev.line_id = l.id
+      WHERE l.active
+      RETURNING last_event_id)
+    SELECT count(last_event_id) AS n FROM ins`,
+  );
+  // Every event must have found its client's row on an active line (as applyEventsBatch checks).
+  if (Number(res?.n ?? 0) !== events.length)
+    throw new Error(`insertOwnershipWithEvents: ${res?.n} ownership rows for ${events.length} events`);
+}
+
+/**
  * The set-based form of applyEvents for batches that move each (client, line) at most once and
  * change owners (the sweep): one statement for the whole batch instead of one per event. The
  * function scan returns the batch in order, so ledger ids follow it.

@@ -53,16 +53,27 @@ export function groupWithinFile(records: readonly ImportRecord[], rules: Identit
   }
 }
 
-/** `groupWithinFile` in slices (see cluster.ts clusterSteps): a server importing a large file stays responsive. */
+/** Every record's identifiers (importIdentifiers), in slices; in the records' order. */
+export function* identifierSteps(records: readonly ImportRecord[]): Generator<void, Identifier[][], void> {
+  const out: Identifier[][] = [];
+  for (const r of records) {
+    if (out.length % CLUSTER_SLICE === CLUSTER_SLICE - 1) yield;
+    out.push(importIdentifiers(r));
+  }
+  return out;
+}
+
+/**
+ * `groupWithinFile` in slices (see cluster.ts clusterSteps): a server importing a large file stays
+ * responsive. `identifiers` (identifierSteps of the same records) when the caller already has them.
+ */
 export function* groupSteps(
   records: readonly ImportRecord[],
   rules: IdentityRules,
+  identifiers?: readonly Identifier[][],
 ): Generator<void, FileGroup[], void> {
-  const ids: { row: number; identifiers: Identifier[] }[] = [];
-  for (const r of records) {
-    if (ids.length % CLUSTER_SLICE === CLUSTER_SLICE - 1) yield;
-    ids.push({ row: r.row, identifiers: importIdentifiers(r) });
-  }
+  const perRecord = identifiers ?? (yield* identifierSteps(records));
+  const ids = records.map((r, i) => ({ row: r.row, identifiers: perRecord[i]! }));
   const idsByRow = new Map(ids.map((x) => [x.row, x.identifiers]));
   const clusters = (yield* clusterSteps(ids, rules)).rows;
   const parent = new Map<number, number>();
