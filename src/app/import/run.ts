@@ -434,7 +434,8 @@ async function planImport(
   const recs: ImportRecord[] = [];
   const perRecord: Identifier[][] = [];
   // Each row's identifiers right after its record: the normalisers' bounded memos still hold what
-  // the record just normalised (two passes over 100,000 rows missed them all: 12 s → 4 s). In
+  // the record just normalised (in two passes over 100,000 rows every phone was parsed twice: the
+  // identifiers' share of libphonenumber went from 3.5 s to 0.5 s). In
   // slices, resumed on each turn of the event loop: a server reading a large file keeps answering.
   await runInSlices(
     (function* () {
