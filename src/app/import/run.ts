@@ -284,9 +284,16 @@ async function fetchBatch(ex: Executor, batch: Internal[]): Promise<BatchCandida
     const named = await nameCandidates(ex, words, { lastIsPrefix: false, limit: 20 });
     for (const n of named) hit(i, n.clientId);
   }
-  const all = [...new Set([...perGroup.values()].flatMap((s) => [...s]))];
-  const ids = await identifiersOfClients(ex, all);
-  return { perGroup, byClient: ids.byClient, contactNames: ids.contactNames };
+  // The identifiers of clients found by name only (the key hits came with theirs).
+  const named = [...new Set([...perGroup.values()].flatMap((s) => [...s]))].filter(
+    (c) => !base.byClient.has(c),
+  );
+  if (named.length) {
+    const ids = await identifiersOfClients(ex, named);
+    for (const [c, list] of ids.byClient) base.byClient.set(c, list);
+    for (const [k, name] of ids.contactNames) base.contactNames.set(k, name);
+  }
+  return { perGroup, byClient: base.byClient, contactNames: base.contactNames };
 }
 
 /** Score a batch's candidates (the core): the best one per record, with its identifiers. */
