@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type {
   ManagerSnapshot,
   OwnershipEvent,
@@ -184,6 +184,36 @@ export function withIds(events: OwnershipEvent[], ids: { id: number }[]): Owners
 }
 
 /**
+ * A batch's ledger rows in one INSERT (a JSON recordset, in the batch's order, so ledger ids follow
+ * it), returning what the ownership rows take from them; the first CTE of the batch statements below.
+ */
+function insertEventsSql(events: OwnershipEvent[]): SQL {
+  const doc = events.map((e) => ({
+    client_id: e.clientId,
+    line_id: e.lineId,
+    type: e.type,
+    from_manager_id: e.fromManagerId,
+    to_manager_id: e.toManagerId,
+    actor: e.actor,
+    reason_code: e.reasonCode,
+    rule: e.rule,
+    policy_version: e.policyVersion,
+    occurred_at: e.occurredAt.toISOString(),
+    protected_until: e.protectedUntil?.toISOString() ?? null,
+    details: e.details,
+  }));
+  return sql`INSERT INTO ownership_events (client_id, line_id, type, from_manager_id, to_manager_id, actor, reason_code,
+                                  rule, policy_version, occurred_at, protected_until, details)
+    SELECT x.client_id, x.line_id, x.type, x.from_manager_id, x.to_manager_id, x.actor, x.reason_code,
+           x.rule, x.policy_version, x.occurred_at, x.protected_until, x.details
+    FROM jsonb_to_recordset(${JSON.stringify(doc)}::jsonb) AS x(
+           client_id int, line_id int, type text, from_manager_id int, to_manager_id int, actor text,
+           reason_code text, rule text, policy_version int, occurred_at timestamptz, protected_until timestamptz,
+           details jsonb)
+    RETURNING id, client_id, line_id, to_manager_id, occurred_at, protected_until, reason_code`;
+}
+
+/**
  * New clients' ownership rows (one per active line) written together with their first ledger events
  * (a claim per owned client and line, from the pool): the row is inserted already owned, instead of
  * inserted in the pool and then updated by applyEventsBatch (a second version of every owned row and
@@ -203,32 +233,9 @@ export async function insertOwnershipWithEvents(
     events.some((e) => e.type !== 'ClientClaimed' || e.fromManagerId !== null)
   )
     throw new Error('insertOwnershipWithEvents: one claim from the pool per client and line');
-  const doc = events.map((e) => ({
-    client_id: e.clientId,
-    line_id: e.lineId,
-    type: e.type,
-    from_manager_id: e.fromManagerId,
-    to_manager_id: e.toManagerId,
-    actor: e.actor,
-    reason_code: e.reasonCode,
-    rule: e.rule,
-    policy_version: e.policyVersion,
-    occurred_at: e.occurredAt.toISOString(),
-    protected_until: e.protectedUntil?.toISOString() ?? null,
-    details: e.details,
-  }));
   const [res] = await rows<{ n: number | string }>(
     tx,
-    sql`WITH ev AS (
-      INSERT INTO ownership_events (client_id, line_id, type, from_manager_id, to_manager_id, actor, reason_code,
-                                    rule, policy_version, occurred_at, protected_until, details)
-      SELECT x.client_id, x.line_id, x.type, x.from_manager_id, x.to_manager_id, x.actor, x.reason_code,
-             x.rule, x.policy_version, x.occurred_at, x.protected_until, x.details
-      FROM jsonb_to_recordset(${JSON.stringify(doc)}::jsonb) AS x(
-             client_id int, line_id int, type text, from_manager_id int, to_manager_id int, actor text,
-             reason_code text, rule text, policy_version int, occurred_at timestamptz, protected_until timestamptz,
-             details jsonb)
-      RETURNING id, client_id, line_id, to_manager_id, occurred_at, protected_until, reason_code),
+    sql`WITH ev AS (${insertEventsSql(events)}),
     ins AS (
       INSERT INTO ownership (client_id, line_id, owner_id, since, protected_until, last_reason, last_event_id)
       SELECT c.id, l.id, ev.to_manager_id, coalesce(ev.occurred_at, ${since.toISOString()}::timestamptz),
@@ -256,32 +263,9 @@ export async function applyEventsBatch(tx: Tx, events: OwnershipEvent[]): Promis
   if (keys.size !== events.length || events.some((e) => e.type === 'ExpiryExtended')) {
     return (await applyEvents(tx, events)).length;
   }
-  const doc = events.map((e) => ({
-    client_id: e.clientId,
-    line_id: e.lineId,
-    type: e.type,
-    from_manager_id: e.fromManagerId,
-    to_manager_id: e.toManagerId,
-    actor: e.actor,
-    reason_code: e.reasonCode,
-    rule: e.rule,
-    policy_version: e.policyVersion,
-    occurred_at: e.occurredAt.toISOString(),
-    protected_until: e.protectedUntil?.toISOString() ?? null,
-    details: e.details,
-  }));
   const updated = await rows<{ n: number | string }>(
     tx,
-    sql`WITH ev AS (
-          INSERT INTO ownership_events (client_id, line_id, type, from_manager_id, to_manager_id, actor, reason_code,
-                                        rule, policy_version, occurred_at, protected_until, details)
-          SELECT x.client_id, x.line_id, x.type, x.from_manager_id, x.to_manager_id, x.actor, x.reason_code,
-                 x.rule, x.policy_version, x.occurred_at, x.protected_until, x.details
-          FROM jsonb_to_recordset(${JSON.stringify(doc)}::jsonb) AS x(
-                 client_id int, line_id int, type text, from_manager_id int, to_manager_id int, actor text,
-                 reason_code text, rule text, policy_version int, occurred_at timestamptz, protected_until timestamptz,
-                 details jsonb)
-          RETURNING id, client_id, line_id, to_manager_id, occurred_at, protected_until, reason_code),
+    sql`WITH ev AS (${insertEventsSql(events)}),
         up AS (
           UPDATE ownership o SET owner_id = ev.to_manager_id, since = ev.occurred_at, protected_until = ev.protected_until,
                  last_reason = ev.reason_code, last_event_id = ev.id, extended_until = NULL
