@@ -95,9 +95,9 @@ function queryWordsSql(q: NameQuery): { values: SQL; words: number } | null {
 /**
  * The ranked name candidates as a SQL fragment (client_id, total, n), one statement, no round trips
  * per word. Per query word: its terms from the vocabulary (identity_terms) — the word itself (1), the
- * words sharing its transliteration key (0.9; identity_terms.key), for a typed word its completions by a btree range scan (0.9–1, shorter
- * completion higher) and the words whose key completes its key (0.85), and only for a word with none of these its
- * trigram neighbours (0.85 × similarity: a typo). Then the postings of those terms, best terms
+ * words sharing its transliteration key (0.9; identity_terms.key), for a typed word its completions
+ * by a btree range scan (0.9–1, shorter completion higher) and the words whose key completes its key
+ * (0.85), and only for a word with none of these its trigram neighbours (0.85 × similarity: a typo). Then the postings of those terms, best terms
  * first, at most POSTINGS_PER_WORD per word (a common word cannot flood the query; the rarest word is
  * read whole), and clients ranked by the sum over words of their best term score.
  */
