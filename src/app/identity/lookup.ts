@@ -6,7 +6,7 @@ import {
   nameTokens,
   normalizeEmail,
   normalizeOrgName,
-  normalizePhone,
+  normalizePhoneNumber,
 } from '../../core/identity/normalize.ts';
 import { validateInn, validateOgrn, validateOgrnip } from '../../core/identity/ru-identifiers.ts';
 import type { IdentityRules } from '../../core/policy/policy.ts';
@@ -111,7 +111,8 @@ export function classifyFragment(q: string): { exact: Identifier[]; words: strin
     if (ogrn.ok) add('ogrn', ogrn.value);
   }
   if (/\d{5,}/.test(digits.replace(/\D/g, ''))) {
-    const phone = normalizePhone(trimmed);
+    // The number only: its kind (mobile or fixed) would cost a second pass of libphonenumber.
+    const phone = normalizePhoneNumber(trimmed);
     if (phone.ok) add('phone', phone.e164);
   }
   if (trimmed.includes('@')) {
