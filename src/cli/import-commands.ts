@@ -121,6 +121,7 @@ export function registerImportCommands(program: Command, kit: CliKit) {
             });
           }
           const bar = kit.json() ? () => {} : progressBar(kit.io, 'import');
+          const done = { match: 0, write: 0 };
           const res = kit.unwrap(
             await runImport(ctx, {
               actor: { id: u.id, role: u.role },
@@ -134,9 +135,12 @@ export function registerImportCommands(program: Command, kit: CliKit) {
                 overCap: Boolean(o.overCap),
               },
               dryRun: Boolean(o.dryRun),
-              // Matching and writing are two passes over the rows: one bar, 0–50 % and 50–100 %.
-              onProgress: (p) =>
-                bar(p.phase === 'match' ? p.done : p.total + p.done, o.dryRun ? p.total : p.total * 2),
+              // Matching and writing go batch by batch, a batch written while the next is matched:
+              // one bar over both (a dry run only matches).
+              onProgress: (p) => {
+                done[p.phase] = p.done;
+                bar(done.match + done.write, o.dryRun ? p.total : p.total * 2);
+              },
             }),
           );
           if (o.report) writeFileSync(resolve(o.report), res.plan.report, 'utf8');

@@ -47,7 +47,8 @@ describe(`a file of ${ROWS} rows (the large-file path)`, () => {
   it('links base clients by ИНН and phone in either batch and folds repeated rows', async () => {
     const data: string[][] = [];
     for (let i = 0; i < ROWS; i++) {
-      const phone = `+7 916 ${String(1_000_000 + i).slice(1, 4)}-${String(1_000_000 + i).slice(4, 6)}-${String(1_000_000 + i).slice(6)}`;
+      const n = String(10_000_000 + i);
+      const phone = `+7 916 ${n.slice(1, 4)}-${n.slice(4, 6)}-${n.slice(6)}`;
       data.push([`Компания номер ${i} Зет`, '', phone, '']);
     }
     // Row 11 (first batch): the base client A by its ИНН, spelled differently.
@@ -95,5 +96,68 @@ describe(`a file of ${ROWS} rows (the large-file path)`, () => {
       sql`SELECT client_id FROM client_identifiers WHERE kind = 'phone' AND value = '+79120000001'`,
     );
     expect(hit?.client_id).toBe(groups.find((g) => g.row === 2502)!.clientId);
+  }, 300_000);
+
+  it('writes a batch while the next is decided: decisions and owners as in the dry run, a failed write undoes all', async () => {
+    const m1 = await addTestUser(env, 'manager');
+    await env.ctx.db.execute(sql`UPDATE users SET cap_override = 2100 WHERE id = ${m1.id}`);
+    const data: string[][] = [];
+    for (let i = 0; i < ROWS; i++) {
+      const n = String(10_000_000 + i);
+      data.push([`Фирма номер ${i} Кси`, `+7 917 ${n.slice(1, 4)}-${n.slice(4, 6)}-${n.slice(6)}`, m1.email]);
+    }
+    data[5]![2] = 'nobody@nowhere.test';
+    const csv = Papa.unparse({ fields: ['Название', 'Телефон', 'Ответственный'], data }, { delimiter: ';' });
+    const file = { name: 'owners.csv', bytes: Buffer.from(csv, 'utf8') };
+    const actor = { id: head.id, role: 'head' as const };
+    const dry = await runImport(env.ctx, { actor, file, settings: {}, dryRun: true });
+    expect(dry.ok).toBe(true);
+    if (!dry.ok) return;
+    expect(dry.value.plan.counts).toMatchObject({ created: ROWS, owned: 2100, overCap: ROWS - 1 - 2100 });
+    // Owner problems follow the rows' own, the unknown owner before the caps, in file order.
+    const reasons = dry.value.plan.issues.map((i) => i.reason);
+    expect(reasons[0]).toBe('UNKNOWN_OWNER');
+    expect(reasons.slice(1).every((r) => r === 'OVER_CAP')).toBe(true);
+    const count = async () =>
+      (await rows<{ n: number }>(env.ctx.db, sql`SELECT count(*)::int AS n FROM clients`))[0]!.n;
+    const before = await count();
+    // The first batch's write fails while the second batch is being decided.
+    await env.ctx.db.execute(sql`CREATE FUNCTION fail_big_import() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.display_name = 'Фирма номер 1500 Кси' THEN RAISE EXCEPTION 'disk full'; END IF; RETURN NEW; END $$`);
+    await env.ctx.db.execute(
+      sql`CREATE TRIGGER fail_big_import BEFORE INSERT ON clients FOR EACH ROW EXECUTE FUNCTION fail_big_import()`,
+    );
+    await expect(runImport(env.ctx, { actor, file, settings: {}, dryRun: false })).rejects.toThrow();
+    expect(await count()).toBe(before);
+    const [owned] = await rows<{ n: number }>(
+      env.ctx.db,
+      sql`SELECT count(*)::int AS n FROM ownership WHERE owner_id = ${m1.id}`,
+    );
+    expect(owned!.n).toBe(0);
+    await env.ctx.db.execute(sql`DROP TRIGGER fail_big_import ON clients`);
+    const res = await runImport(env.ctx, { actor, file, settings: {}, dryRun: false });
+    expect(res.ok).toBe(true);
+    if (!res.ok) return;
+    expect(res.value.plan.counts).toEqual(dry.value.plan.counts);
+    expect(res.value.plan.issues).toEqual(dry.value.plan.issues);
+    const strip = (g: { clientId: number | null; clientName: string | null }) => ({
+      ...g,
+      clientId: null,
+      clientName: null,
+    });
+    expect(res.value.plan.groups.map(strip)).toEqual(dry.value.plan.groups.map(strip));
+    expect(await count()).toBe(before + ROWS);
+    const [after] = await rows<{ n: number }>(
+      env.ctx.db,
+      sql`SELECT count(DISTINCT client_id)::int AS n FROM ownership WHERE owner_id = ${m1.id}`,
+    );
+    expect(after!.n).toBe(2100);
+    // Each created client is the one its decision names, found by its row's phone.
+    const g = res.value.plan.groups.find((x) => x.row === 2 + 2400)!;
+    const [hit] = await rows<{ client_id: number }>(
+      env.ctx.db,
+      sql`SELECT client_id FROM client_identifiers WHERE kind = 'phone' AND value = '+79170002400'`,
+    );
+    expect(hit?.client_id).toBe(g.clientId);
   }, 300_000);
 });

@@ -128,6 +128,8 @@ const BATCH = 2000;
 /** Up to this many rows, rows without an exact key are also searched by name words (typos); above, exact names only. */
 export const FUZZY_NAME_ROWS = 2000;
 const WEAK_PROBE = 5;
+/** Groups scored between two turns of the event loop (a few milliseconds). */
+const SCORE_SLICE = 50;
 const NAME_KINDS: readonly string[] = ['display_name', 'legal_name', 'brand'];
 const NAME_KINDS_SQL = sql.raw(`ARRAY['${NAME_KINDS.join("','")}']`);
 
@@ -234,6 +236,47 @@ async function probeBase(ex: Executor, keys: ProbeKey[], into?: BaseHits): Promi
   return out;
 }
 
+/**
+ * Probes the base while the file is still being read: each record's new keys are queued, and every
+ * PROBE_CHUNK of them go out as one statement, one after another, while JavaScript goes on with the
+ * next rows (the database and the normalisers work at once). The keys, and so the hits, are the
+ * same as one probe of all keys after reading.
+ */
+class BaseProber {
+  private readonly seen = new Map<string, ProbeKey>();
+  private pending: ProbeKey[] = [];
+  private chain: Promise<unknown> = Promise.resolve();
+  private readonly out: BaseHits = { hits: new Map(), byClient: new Map(), contactNames: new Map() };
+
+  constructor(private readonly ex: Executor) {}
+
+  add(ids: readonly Identifier[]): void {
+    const mine = new Map<string, ProbeKey>();
+    probeKeys(ids, mine);
+    for (const [k, p] of mine)
+      if (!this.seen.has(k)) {
+        this.seen.set(k, p);
+        this.pending.push(p);
+      }
+    if (this.pending.length >= PROBE_CHUNK) this.flush();
+  }
+
+  private flush(): void {
+    const chunk = this.pending;
+    this.pending = [];
+    if (chunk.length === 0) return;
+    this.chain = this.chain.then(() => probeBase(this.ex, chunk, this.out));
+    // Awaited in done(); this only keeps a failure meanwhile from being an unhandled rejection.
+    this.chain.catch(() => {});
+  }
+
+  async done(): Promise<BaseHits> {
+    this.flush();
+    await this.chain;
+    return this.out;
+  }
+}
+
 type BatchCandidates = {
   perGroup: Map<number, Set<number>>;
   byClient: Map<number, Identifier[]>;
@@ -296,10 +339,15 @@ async function fetchBatch(ex: Executor, batch: Internal[]): Promise<BatchCandida
   return { perGroup, byClient: base.byClient, contactNames: base.contactNames };
 }
 
-/** Score a batch's candidates (the core): the best one per record, with its identifiers. */
-function scoreBatch(rules: Rules, batch: Internal[], found: BatchCandidates): void {
+/**
+ * Score a batch's candidates (the core): the best one per record, with its identifiers. Sliced (it
+ * runs while the previous batch is being written, whose statements go out between the slices).
+ */
+function* scoreBatch(rules: Rules, batch: Internal[], found: BatchCandidates): Generator<void, void, void> {
   const { perGroup, byClient, contactNames } = found;
-  batch.forEach((g, i) => {
+  for (let i = 0; i < batch.length; i++) {
+    if (i % SCORE_SLICE === SCORE_SLICE - 1) yield;
+    const g = batch[i]!;
     const ids = [...(perGroup.get(i) ?? [])];
     const ranked = rankCandidates(
       ids.map((id) =>
@@ -308,7 +356,7 @@ function scoreBatch(rules: Rules, batch: Internal[], found: BatchCandidates): vo
     );
     g.best = ranked[0] ?? null;
     g.candidateIds = g.best ? (byClient.get(g.best.clientId) ?? []) : [];
-  });
+  }
 }
 
 function emptyCounts(): ImportCounts {
@@ -385,15 +433,15 @@ async function ownerBases(
   return base;
 }
 
-type Run = {
-  plan: ImportPlan;
-  owners: Map<number, ManagerSnapshot>;
-  internal: Internal[];
-  rules: Rules;
-  records: Map<number, ImportRecord>;
-};
+type Run = { plan: ImportPlan; internal: Internal[] };
 
-/** Read, map, group and match; decide links, maybes, owners and caps. Writes nothing. */
+/** What writing a batch needs besides its decisions. */
+type WriteContext = { rules: Rules; owners: Map<number, ManagerSnapshot> };
+
+/**
+ * Read, map, group and match; decide links, maybes, owners and caps. Writes nothing itself: when
+ * applying, `write` is handed each decided batch (in order, one at a time) while the next is decided.
+ */
 async function planImport(
   ex: Executor,
   now: Date,
@@ -401,6 +449,7 @@ async function planImport(
   settings: ImportSettings,
   lock: boolean,
   onProgress?: (p: ImportProgress) => void,
+  write?: (batch: Internal[], run: WriteContext, total: number) => Promise<void>,
 ): Promise<Outcome<Run>> {
   let parsed: ParsedFile;
   try {
@@ -440,6 +489,11 @@ async function planImport(
   const issues: ImportIssue[] = [];
   const recs: ImportRecord[] = [];
   const perRecord: Identifier[][] = [];
+  const fuzzy = parsed.rows.length <= FUZZY_NAME_ROWS;
+  // A large file's keys are probed against the base while the file is still being read and then
+  // grouped (the database and JavaScript work at once): a group's candidates are the clients hit by
+  // any of its keys. A small file's batches are matched one by one, with a typo-tolerant name search.
+  const prober = fuzzy ? null : new BaseProber(ex);
   // Each row's identifiers right after its record: the normalisers' bounded memos still hold what
   // the record just normalised (in two passes over 100,000 rows every phone was parsed twice: the
   // identifiers' share of libphonenumber went from 3.5 s to 0.5 s). In
@@ -452,23 +506,17 @@ async function planImport(
         const out = rowToRecord(r.row, r.values, mapping);
         for (const i of out.issues) issues.push(i);
         if (out.record) {
+          const ids = importIdentifiers(out.record);
           recs.push(out.record);
-          perRecord.push(importIdentifiers(out.record));
+          perRecord.push(ids);
+          prober?.add(ids);
         }
       }
     })(),
   );
-  const fuzzy = parsed.rows.length <= FUZZY_NAME_ROWS;
-  // A large file's keys are probed against the base while the file is grouped (the database and
-  // JavaScript work at once): a group's candidates are the clients hit by any of its keys.
-  let probing: Promise<BaseHits> | null = null;
-  if (!fuzzy) {
-    const keys = new Map<string, ProbeKey>();
-    for (const ids of perRecord) probeKeys(ids, keys);
-    probing = probeBase(ex, [...keys.values()]);
-    // Awaited below; this only keeps a failure meanwhile from being an unhandled rejection.
-    probing.catch(() => {});
-  }
+  const probing = prober?.done() ?? null;
+  // Awaited below; this only keeps a failure meanwhile from being an unhandled rejection.
+  probing?.catch(() => {});
   const groups = await runInSlices(groupSteps(recs, rules.value.policy.policy.identity, perRecord));
   const owners = await loadOwners(ex);
   const userName = new Map(owners.users.map((u) => [u.id, u.name]));
@@ -507,24 +555,20 @@ async function planImport(
     }
     if (missing.size) await probeBase(ex, [...missing.values()], baseHits);
   }
-  // A small file: the next batch's candidates are fetched while this one is scored.
-  let next: Promise<BatchCandidates> | null = !baseHits && batches[0] ? fetchBatch(ex, batches[0]) : null;
-  for (let b = 0; b < batches.length; b++) {
-    let found: BatchCandidates;
-    if (baseHits) found = batchFromBase(batches[b]!, baseHits);
-    else {
-      found = await next!;
-      next = batches[b + 1] ? fetchBatch(ex, batches[b + 1]!) : null;
-      // Awaited on the next turn; this only keeps a failure meanwhile from being an unhandled rejection.
-      next?.catch(() => {});
-    }
-    scoreBatch(rules.value, batches[b]!, found);
-    onProgress?.({
-      phase: 'match',
-      done: Math.min((b + 1) * BATCH, internal.length),
-      total: internal.length,
-    });
-  }
+  // The owners named in the file, resolved once: their bases are counted (and, when applying,
+  // locked) before any batch is decided. A group that is linked rather than created keeps its
+  // client's owner, so some of them may go unused.
+  const resolved = new Map<Internal, ReturnType<typeof resolveOwner>>();
+  for (const g of internal)
+    if (g.group.record.owner !== null)
+      resolved.set(g, resolveOwner(g.group.record.owner.value, owners.users));
+  const named = [...new Set([...resolved.values()].flatMap((r) => (r.ok ? [r.userId] : [])))];
+  const base = await ownerBases(
+    ex,
+    rules.value,
+    named.sort((a, b) => a - b),
+    lock,
+  );
   const confirm = settings.confirmMaybe;
   const confirmed = (g: GroupDecision) =>
     confirm === 'all' || (Array.isArray(confirm) && g.rows.some((r) => confirm.includes(r)));
@@ -543,10 +587,14 @@ async function planImport(
     }
     return m;
   };
-  const clientNames = await namesOf([...new Set(internal.flatMap((g) => (g.best ? [g.best.clientId] : [])))]);
-  for (const g of internal) {
-    const d = g.decision;
-    if (g.best) {
+  // Owner problems are reported after the rows' own, unknown owners before caps (as in the report).
+  const ownerIssues: ImportIssue[] = [];
+  const capIssues: ImportIssue[] = [];
+  const decideBatch = async (batch: Internal[]) => {
+    const clientNames = await namesOf([...new Set(batch.flatMap((g) => (g.best ? [g.best.clientId] : [])))]);
+    for (const g of batch) {
+      const d = g.decision;
+      if (!g.best) continue;
       d.clientId = g.best.clientId;
       d.clientName = clientNames.get(g.best.clientId) ?? null;
       d.score = Math.round(g.best.score * 1000) / 1000;
@@ -558,57 +606,84 @@ async function planImport(
         d.confirmed = confirmed(d);
       }
     }
-  }
-  // Owners of new clients (linked clients keep theirs): named in the file, within their caps.
-  const wantsOwner = (g: Internal) =>
-    (g.decision.decision === 'create' || (g.decision.decision === 'maybe' && g.decision.confirmed)) &&
-    g.group.record.owner !== null;
-  const named = new Set<number>();
-  for (const g of internal) {
-    if (!wantsOwner(g)) continue;
-    const owner = g.group.record.owner!;
-    const r = resolveOwner(owner.value, owners.users);
-    if (r.ok) {
-      g.decision.ownerId = r.userId;
-      named.add(r.userId);
-    } else {
-      g.decision.poolReason = r.reason;
-      issues.push({
-        row: g.group.leader,
-        column: owner.column,
-        reason: r.reason,
-        value: owner.value,
-        severity: 'warning',
-      });
+    // Owners of new clients (linked clients keep theirs): named in the file, within their caps, in
+    // file order.
+    for (const g of batch) {
+      const d = g.decision;
+      const wants = d.decision === 'create' || (d.decision === 'maybe' && d.confirmed);
+      const r = resolved.get(g);
+      if (!wants || !r) continue;
+      const owner = g.group.record.owner!;
+      if (!r.ok) {
+        d.poolReason = r.reason;
+        ownerIssues.push({
+          row: g.group.leader,
+          column: owner.column,
+          reason: r.reason,
+          value: owner.value,
+          severity: 'warning',
+        });
+        continue;
+      }
+      const { cap } = effectiveCap(rules.value.policy.policy, owners.snapshots.get(r.userId)!, now);
+      const count = base.get(r.userId) ?? 0;
+      if (count + 1 > cap && !settings.overCap) {
+        d.poolReason = 'OVER_CAP';
+        capIssues.push({
+          row: g.group.leader,
+          column: owner.column,
+          reason: 'OVER_CAP',
+          value: owner.value,
+          severity: 'warning',
+        });
+        continue;
+      }
+      base.set(r.userId, count + 1);
+      d.ownerId = r.userId;
+      d.ownerName = userName.get(r.userId) ?? null;
     }
-  }
-  const base = await ownerBases(
-    ex,
-    rules.value,
-    [...named].sort((a, b) => a - b),
-    lock,
-  );
-  for (const g of internal) {
-    const id = g.decision.ownerId;
-    if (id === null) continue;
-    const m = owners.snapshots.get(id)!;
-    const { cap } = effectiveCap(rules.value.policy.policy, m, now);
-    const count = base.get(id) ?? 0;
-    if (count + 1 > cap && !settings.overCap) {
-      g.decision.ownerId = null;
-      g.decision.poolReason = 'OVER_CAP';
-      issues.push({
-        row: g.group.leader,
-        column: g.group.record.owner!.column,
-        reason: 'OVER_CAP',
-        value: g.group.record.owner!.value,
-        severity: 'warning',
-      });
+  };
+  // Batch by batch: match, score and decide one while the previous one is being written (when
+  // applying): scoring is JavaScript, writing is the database's work, and they overlap. Every
+  // candidate of a large file was probed before the first write, so what is written cannot change
+  // what is matched. A small file's batches query the base as they go (their typo-tolerant name
+  // search would also see the file's own new clients), so they are written after all are decided.
+  const ctxOfWrite: WriteContext = { rules: rules.value, owners: owners.snapshots };
+  let writing: Promise<void> | null = null;
+  const deferred: Internal[][] = [];
+  // A small file: the next batch's candidates are fetched while this one is scored.
+  let next: Promise<BatchCandidates> | null = !baseHits && batches[0] ? fetchBatch(ex, batches[0]) : null;
+  for (let b = 0; b < batches.length; b++) {
+    const batch = batches[b]!;
+    let found: BatchCandidates;
+    if (baseHits) found = batchFromBase(batch, baseHits);
+    else {
+      found = await next!;
+      next = batches[b + 1] ? fetchBatch(ex, batches[b + 1]!) : null;
+      // Awaited on the next turn; this only keeps a failure meanwhile from being an unhandled rejection.
+      next?.catch(() => {});
+    }
+    await runInSlices(scoreBatch(rules.value, batch, found));
+    onProgress?.({
+      phase: 'match',
+      done: Math.min((b + 1) * BATCH, internal.length),
+      total: internal.length,
+    });
+    await decideBatch(batch);
+    if (!write) continue;
+    if (!baseHits) {
+      deferred.push(batch);
       continue;
     }
-    base.set(id, count + 1);
-    g.decision.ownerName = userName.get(id) ?? null;
+    if (writing) await writing;
+    writing = write(batch, ctxOfWrite, internal.length);
+    // Awaited before the next batch is handed over; this only keeps a failure meanwhile from being
+    // an unhandled rejection.
+    writing.catch(() => {});
   }
+  if (writing) await writing;
+  for (const batch of deferred) await write!(batch, ctxOfWrite, internal.length);
+  issues.push(...ownerIssues, ...capIssues);
 
   const counts = emptyCounts();
   counts.rows = parsed.rows.length;
@@ -631,7 +706,6 @@ async function planImport(
   counts.errors = issues.filter((i) => i.severity === 'error').length;
   counts.warnings = issues.filter((i) => i.severity === 'warning').length;
 
-  const records = new Map(recs.map((r) => [r.row, r]));
   const plan: ImportPlan = {
     fileName: file.name,
     format: parsed.format,
@@ -651,7 +725,7 @@ async function planImport(
     plan,
     parsed.rows.map((r) => r.row),
   );
-  return ok({ plan, internal, rules: rules.value, records, owners: owners.snapshots });
+  return ok({ plan, internal });
 }
 
 /** The report: one line per row (its decision) and one per problem (row, column, reason). */
@@ -848,7 +922,7 @@ function missingParts(rec: ImportRecord, existing: Identifier[]): Parts {
 
 async function writeBatch(
   tx: Tx,
-  run: Run,
+  run: WriteContext,
   batch: Internal[],
   ctx: { importId: number; actor: ImportActor; now: Date },
 ): Promise<void> {
@@ -1018,13 +1092,22 @@ async function applyIn(
     onProgress?: (p: ImportProgress) => void;
   },
 ): Promise<Outcome<ImportPlan>> {
-  const run = await planImport(tx, now, cmd.file, cmd.settings, true, cmd.onProgress);
+  let written = 0;
+  const run = await planImport(
+    tx,
+    now,
+    cmd.file,
+    cmd.settings,
+    true,
+    cmd.onProgress,
+    async (batch, ctx, total) => {
+      await writeBatch(tx, ctx, batch, { importId, actor: cmd.actor, now });
+      written += batch.length;
+      cmd.onProgress?.({ phase: 'write', done: written, total });
+    },
+  );
   if (!run.ok) return run;
-  const { internal, plan } = run.value;
-  for (let k = 0; k < internal.length; k += BATCH) {
-    await writeBatch(tx, run.value, internal.slice(k, k + BATCH), { importId, actor: cmd.actor, now });
-    cmd.onProgress?.({ phase: 'write', done: Math.min(k + BATCH, internal.length), total: internal.length });
-  }
+  const { plan } = run.value;
   plan.report = reportCsv(
     plan,
     [...new Set([...plan.groups.flatMap((g) => g.rows), ...plan.issues.map((i) => i.row)])].sort(
