@@ -517,8 +517,28 @@ async function planImport(
   const probing = prober?.done() ?? null;
   // Awaited below; this only keeps a failure meanwhile from being an unhandled rejection.
   probing?.catch(() => {});
+  // The owners named in the file, resolved once per spelling: their bases are counted (and, when
+  // applying, locked) while the file is grouped, before any batch is decided. A group's owner is one
+  // of its rows' owners; a row that ends up linked rather than created keeps its client's owner, so
+  // some of them may go unused.
+  const resolvedOwners = new Map<string, ReturnType<typeof resolveOwner>>();
+  const counting = loadOwners(ex).then(async (owners) => {
+    for (const r of recs)
+      if (r.owner !== null && !resolvedOwners.has(r.owner.value))
+        resolvedOwners.set(r.owner.value, resolveOwner(r.owner.value, owners.users));
+    const named = [...new Set([...resolvedOwners.values()].flatMap((r) => (r.ok ? [r.userId] : [])))];
+    const base = await ownerBases(
+      ex,
+      rules.value,
+      named.sort((a, b) => a - b),
+      lock,
+    );
+    return { owners, base };
+  });
+  // Awaited below; this only keeps a failure meanwhile from being an unhandled rejection.
+  counting.catch(() => {});
   const groups = await runInSlices(groupSteps(recs, rules.value.policy.policy.identity, perRecord));
-  const owners = await loadOwners(ex);
+  const { owners, base } = await counting;
   const userName = new Map(owners.users.map((u) => [u.id, u.name]));
   const internal: Internal[] = groups.map((g) => ({
     group: g,
@@ -555,20 +575,6 @@ async function planImport(
     }
     if (missing.size) await probeBase(ex, [...missing.values()], baseHits);
   }
-  // The owners named in the file, resolved once: their bases are counted (and, when applying,
-  // locked) before any batch is decided. A group that is linked rather than created keeps its
-  // client's owner, so some of them may go unused.
-  const resolved = new Map<Internal, ReturnType<typeof resolveOwner>>();
-  for (const g of internal)
-    if (g.group.record.owner !== null)
-      resolved.set(g, resolveOwner(g.group.record.owner.value, owners.users));
-  const named = [...new Set([...resolved.values()].flatMap((r) => (r.ok ? [r.userId] : [])))];
-  const base = await ownerBases(
-    ex,
-    rules.value,
-    named.sort((a, b) => a - b),
-    lock,
-  );
   const confirm = settings.confirmMaybe;
   const confirmed = (g: GroupDecision) =>
     confirm === 'all' || (Array.isArray(confirm) && g.rows.some((r) => confirm.includes(r)));
@@ -591,7 +597,17 @@ async function planImport(
   const ownerIssues: ImportIssue[] = [];
   const capIssues: ImportIssue[] = [];
   const decideBatch = async (batch: Internal[]) => {
-    const clientNames = await namesOf([...new Set(batch.flatMap((g) => (g.best ? [g.best.clientId] : [])))]);
+    // A candidate's name is its display-name identifier (indexed in the same transaction as every
+    // write); the database is asked only for a client without one (a name that normalises to nothing).
+    const clientNames = new Map<number, string>();
+    const unnamed = new Set<number>();
+    for (const g of batch) {
+      if (!g.best) continue;
+      const own = g.candidateIds.find((i) => i.kind === 'display_name');
+      if (own) clientNames.set(g.best.clientId, own.display);
+      else unnamed.add(g.best.clientId);
+    }
+    for (const [id, name] of await namesOf([...unnamed])) clientNames.set(id, name);
     for (const g of batch) {
       const d = g.decision;
       if (!g.best) continue;
@@ -611,9 +627,9 @@ async function planImport(
     for (const g of batch) {
       const d = g.decision;
       const wants = d.decision === 'create' || (d.decision === 'maybe' && d.confirmed);
-      const r = resolved.get(g);
-      if (!wants || !r) continue;
-      const owner = g.group.record.owner!;
+      const owner = g.group.record.owner;
+      if (!wants || owner === null) continue;
+      const r = resolvedOwners.get(owner.value) ?? resolveOwner(owner.value, owners.users);
       if (!r.ok) {
         d.poolReason = r.reason;
         ownerIssues.push({
@@ -1084,7 +1100,8 @@ export async function previewImport(
 async function applyIn(
   tx: Tx,
   now: Date,
-  importId: number,
+  /** The import's row; the one-step import inserts it while the file is read. */
+  importIdOf: Promise<number>,
   cmd: {
     actor: ImportActor;
     file: ImportFile;
@@ -1101,11 +1118,12 @@ async function applyIn(
     true,
     cmd.onProgress,
     async (batch, ctx, total) => {
-      await writeBatch(tx, ctx, batch, { importId, actor: cmd.actor, now });
+      await writeBatch(tx, ctx, batch, { importId: await importIdOf, actor: cmd.actor, now });
       written += batch.length;
       cmd.onProgress?.({ phase: 'write', done: written, total });
     },
   );
+  const importId = await importIdOf;
   if (!run.ok) return run;
   const { plan } = run.value;
   plan.report = reportCsv(
@@ -1159,7 +1177,9 @@ export async function applyImport(
   const file = { name: imp.file_name, bytes: Buffer.from(imp.file_base64, 'base64') };
   const now = ctx.clock();
   try {
-    const out = await inTransaction(ctx.db, (tx) => applyIn(tx, now, imp.id, { ...cmd, file, settings }));
+    const out = await inTransaction(ctx.db, (tx) =>
+      applyIn(tx, now, Promise.resolve(imp.id), { ...cmd, file, settings }),
+    );
     if (!out.ok) return out;
     return ok({ id: imp.id, status: 'applied', plan: out.value });
   } catch (e) {
@@ -1199,8 +1219,15 @@ export async function runImport(
   let importId = 0;
   try {
     const out = await inTransaction(ctx.db, async (tx) => {
-      importId = await insertRow(tx, 'dry_run', null);
-      return applyIn(tx, now, importId, cmd);
+      // The import's row (it carries the whole file) is written while the file is being read.
+      const inserted = insertRow(tx, 'dry_run', null);
+      inserted.then(
+        (id) => {
+          importId = id;
+        },
+        () => {},
+      );
+      return applyIn(tx, now, inserted, cmd);
     });
     if (!out.ok) return out;
     return ok({ id: importId, status: 'applied', plan: out.value });
