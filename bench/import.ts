@@ -124,13 +124,7 @@ async function main() {
   // BENCH_IMPORT_FROM=db: the base is a copy of that database (e.g. one `fairbase demo --clients 1000000`
   // loaded), so repeated runs skip the base load.
   const from = process.env.BENCH_IMPORT_FROM;
-  // FILE_COPY: PostgreSQL 15's default copy writes the whole template (gigabytes at 1 M clients) into
-  // the WAL, and the checkpoints that forces then fall in the middle of the timed runs (each page
-  // first touched after a checkpoint is logged whole): measured 0.7 GB of full-page images in one
-  // import. A copied file tree starts them from a checkpoint, as a server that is not being cloned.
-  await adminQuery(
-    from ? `CREATE DATABASE ${name} TEMPLATE ${from} STRATEGY FILE_COPY` : `CREATE DATABASE ${name}`,
-  );
+  await adminQuery(from ? `CREATE DATABASE ${name} TEMPLATE ${from}` : `CREATE DATABASE ${name}`);
   const onSignal = () => {
     console.error(`interrupted: dropping ${name}`);
     adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).finally(() => process.exit(130));
