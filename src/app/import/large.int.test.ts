@@ -107,13 +107,33 @@ describe(`a file of ${ROWS} rows (the large-file path)`, () => {
       data.push([`Фирма номер ${i} Кси`, `+7 917 ${n.slice(1, 4)}-${n.slice(4, 6)}-${n.slice(6)}`, m1.email]);
     }
     data[5]![2] = 'nobody@nowhere.test';
+    // A base client whose name normalises to nothing (no display-name identifier): its name is read
+    // from the database when row 2 452 (second batch) is linked to it by phone.
+    const bare = await createClient(env.ctx, {
+      actor: { kind: 'user' as const, id: head.id, role: 'head' as const },
+      displayName: 'ООО',
+      contacts: [{ name: 'Сидоров Иван', phones: ['+7 495 222-33-44'] }],
+      claim: false,
+    });
+    if (!bare.ok) throw new Error(`base client: ${bare.code}`);
+    data[2450] = ['Безымянная', '8 495 222 33 44', m1.email];
     const csv = Papa.unparse({ fields: ['Название', 'Телефон', 'Ответственный'], data }, { delimiter: ';' });
     const file = { name: 'owners.csv', bytes: Buffer.from(csv, 'utf8') };
     const actor = { id: head.id, role: 'head' as const };
     const dry = await runImport(env.ctx, { actor, file, settings: {}, dryRun: true });
     expect(dry.ok).toBe(true);
     if (!dry.ok) return;
-    expect(dry.value.plan.counts).toMatchObject({ created: ROWS, owned: 2100, overCap: ROWS - 1 - 2100 });
+    expect(dry.value.plan.counts).toMatchObject({
+      created: ROWS - 1,
+      linked: 1,
+      owned: 2100,
+      overCap: ROWS - 2 - 2100,
+    });
+    expect(dry.value.plan.groups.find((g) => g.row === 2452)).toMatchObject({
+      decision: 'link',
+      clientId: bare.value.id,
+      clientName: 'ООО',
+    });
     // Owner problems follow the rows' own, the unknown owner before the caps, in file order.
     const reasons = dry.value.plan.issues.map((i) => i.reason);
     expect(reasons[0]).toBe('UNKNOWN_OWNER');
@@ -129,6 +149,12 @@ describe(`a file of ${ROWS} rows (the large-file path)`, () => {
     );
     await expect(runImport(env.ctx, { actor, file, settings: {}, dryRun: false })).rejects.toThrow();
     expect(await count()).toBe(before);
+    // The write's own error is reported, not the next batch's query in the aborted transaction.
+    const [failed] = await rows<{ status: string; error: string }>(
+      env.ctx.db,
+      sql`SELECT status, error FROM imports ORDER BY id DESC LIMIT 1`,
+    );
+    expect(failed).toMatchObject({ status: 'failed', error: expect.stringContaining('disk full') });
     const [owned] = await rows<{ n: number }>(
       env.ctx.db,
       sql`SELECT count(*)::int AS n FROM ownership WHERE owner_id = ${m1.id}`,
@@ -146,7 +172,7 @@ describe(`a file of ${ROWS} rows (the large-file path)`, () => {
       clientName: null,
     });
     expect(res.value.plan.groups.map(strip)).toEqual(dry.value.plan.groups.map(strip));
-    expect(await count()).toBe(before + ROWS);
+    expect(await count()).toBe(before + ROWS - 1);
     const [after] = await rows<{ n: number }>(
       env.ctx.db,
       sql`SELECT count(DISTINCT client_id)::int AS n FROM ownership WHERE owner_id = ${m1.id}`,

@@ -665,39 +665,46 @@ async function planImport(
   // what is matched. A small file's batches query the base as they go (their typo-tolerant name
   // search would also see the file's own new clients), so they are written after all are decided.
   const ctxOfWrite: WriteContext = { rules: rules.value, owners: owners.snapshots };
-  let writing: Promise<void> | null = null;
+  let writing = null as Promise<void> | null;
   const deferred: Internal[][] = [];
   // A small file: the next batch's candidates are fetched while this one is scored.
   let next: Promise<BatchCandidates> | null = !baseHits && batches[0] ? fetchBatch(ex, batches[0]) : null;
-  for (let b = 0; b < batches.length; b++) {
-    const batch = batches[b]!;
-    let found: BatchCandidates;
-    if (baseHits) found = batchFromBase(batch, baseHits);
-    else {
-      found = await next!;
-      next = batches[b + 1] ? fetchBatch(ex, batches[b + 1]!) : null;
-      // Awaited on the next turn; this only keeps a failure meanwhile from being an unhandled rejection.
-      next?.catch(() => {});
-    }
-    await runInSlices(scoreBatch(rules.value, batch, found));
-    onProgress?.({
-      phase: 'match',
-      done: Math.min((b + 1) * BATCH, internal.length),
-      total: internal.length,
-    });
-    await decideBatch(batch);
-    if (!write) continue;
-    if (!baseHits) {
-      deferred.push(batch);
-      continue;
+  try {
+    for (let b = 0; b < batches.length; b++) {
+      const batch = batches[b]!;
+      let found: BatchCandidates;
+      if (baseHits) found = batchFromBase(batch, baseHits);
+      else {
+        found = await next!;
+        next = batches[b + 1] ? fetchBatch(ex, batches[b + 1]!) : null;
+        // Awaited on the next turn; this only keeps a failure meanwhile from being an unhandled rejection.
+        next?.catch(() => {});
+      }
+      await runInSlices(scoreBatch(rules.value, batch, found));
+      onProgress?.({
+        phase: 'match',
+        done: Math.min((b + 1) * BATCH, internal.length),
+        total: internal.length,
+      });
+      await decideBatch(batch);
+      if (!write) continue;
+      if (!baseHits) {
+        deferred.push(batch);
+        continue;
+      }
+      if (writing) await writing;
+      writing = write(batch, ctxOfWrite, internal.length);
+      // Awaited before the next batch is handed over; this only keeps a failure meanwhile from being
+      // an unhandled rejection.
+      writing.catch(() => {});
     }
     if (writing) await writing;
-    writing = write(batch, ctxOfWrite, internal.length);
-    // Awaited before the next batch is handed over; this only keeps a failure meanwhile from being
-    // an unhandled rejection.
-    writing.catch(() => {});
+  } catch (e) {
+    // A failed write aborts the transaction, and the next batch's query (if any) then fails with
+    // "current transaction is aborted": report the write's own error.
+    if (writing) await writing;
+    throw e;
   }
-  if (writing) await writing;
   for (const batch of deferred) await write!(batch, ctxOfWrite, internal.length);
   issues.push(...ownerIssues, ...capIssues);
 
