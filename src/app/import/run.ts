@@ -538,6 +538,9 @@ async function planImport(
   // Awaited below; this only keeps a failure meanwhile from being an unhandled rejection.
   counting.catch(() => {});
   const groups = await runInSlices(groupSteps(recs, rules.value.policy.policy.identity, perRecord));
+  // The probe's statements went out before the owners' queries: if it failed (which aborts the
+  // transaction), its error is the one to report.
+  const probed = probing ? await probing : null;
   const { owners, base } = await counting;
   const userName = new Map(owners.users.map((u) => [u.id, u.name]));
   const internal: Internal[] = groups.map((g) => ({
@@ -564,8 +567,8 @@ async function planImport(
   const batches: Internal[][] = [];
   for (let k = 0; k < internal.length; k += BATCH) batches.push(internal.slice(k, k + BATCH));
   let baseHits: BaseHits | null = null;
-  if (probing) {
-    baseHits = await probing;
+  if (probed) {
+    baseHits = probed;
     // A merged group's keys are its rows' keys; any other is probed now (none expected).
     const missing = new Map<string, ProbeKey>();
     for (const g of internal) {
