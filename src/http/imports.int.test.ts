@@ -371,4 +371,50 @@ describe('all or nothing, over cap by choice, access, bad files', () => {
     const nf = await call(env, head, 'POST', '/api/imports/99999/apply', {});
     expect(nf.status).toBe(404);
   });
+
+  it('a running apply reports how far it has got; a manager may not ask', async () => {
+    // 3,000 rows: the large-file path, two batches, each written while the next is matched.
+    const lines = ['Название;Телефон'];
+    for (let i = 0; i < 3000; i++) {
+      const n = String(10_000_000 + i);
+      lines.push(`Прогресс ${i} Лтд;+7 918 ${n.slice(1, 4)}-${n.slice(4, 6)}-${n.slice(6)}`);
+    }
+    const up = await call(env, head, 'POST', '/api/imports', {
+      fileName: 'progress.csv',
+      contentBase64: Buffer.from(lines.join('\n'), 'utf8').toString('base64'),
+    });
+    expect(up.status).toBe(201);
+    const id = up.body.id as number;
+    const idle = await call(env, head, 'GET', `/api/imports/${id}/progress`);
+    expect(idle.body).toEqual({ running: false, matched: 0, written: 0, total: 0 });
+    expect((await call(env, manager, 'GET', `/api/imports/${id}/progress`)).status).toBe(403);
+    let finished = false;
+    const applying = call(env, head, 'POST', `/api/imports/${id}/apply`, {}).finally(() => {
+      finished = true;
+    });
+    const seen: { running: boolean; matched: number; written: number; total: number }[] = [];
+    while (!finished) {
+      const p = await call(env, head, 'GET', `/api/imports/${id}/progress`);
+      expect(p.status).toBe(200);
+      if (!finished) seen.push(p.body);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const done = await applying;
+    expect(done.status).toBe(200);
+    const running = seen.filter((p) => p.running);
+    expect(running.length).toBeGreaterThan(0);
+    for (let k = 0; k < running.length; k++) {
+      const p = running[k]!;
+      expect(p.written).toBeLessThanOrEqual(p.matched);
+      if (p.total > 0) expect(p.matched).toBeLessThanOrEqual(p.total);
+      if (k > 0)
+        expect(p.matched + p.written).toBeGreaterThanOrEqual(
+          running[k - 1]!.matched + running[k - 1]!.written,
+        );
+    }
+    // Part-way at least once: something matched, not everything written.
+    expect(running.some((p) => p.total === 3000 && p.matched > 0 && p.written < 3000)).toBe(true);
+    const after = await call(env, head, 'GET', `/api/imports/${id}/progress`);
+    expect(after.body.running).toBe(false);
+  });
 });
