@@ -1,4 +1,5 @@
 import type { AppContext } from '../context.ts';
+import { perContext } from '../per-context.ts';
 import type { ImportProgress } from './run.ts';
 
 /**
@@ -9,16 +10,7 @@ import type { ImportProgress } from './run.ts';
  */
 export type ImportProgressView = { running: boolean; matched: number; written: number; total: number };
 
-const boards = new WeakMap<AppContext, Map<number, ImportProgressView>>();
-
-function boardOf(ctx: AppContext): Map<number, ImportProgressView> {
-  let b = boards.get(ctx);
-  if (!b) {
-    b = new Map();
-    boards.set(ctx, b);
-  }
-  return b;
-}
+const boardOf = perContext(() => new Map<number, ImportProgressView>());
 
 /** Track an apply of `importId`: returns the progress callback and the function that ends the entry. */
 export function trackImport(
