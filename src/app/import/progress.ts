@@ -1,5 +1,4 @@
 import type { AppContext } from '../context.ts';
-import { perContext } from '../per-context.ts';
 import type { ImportProgress } from './run.ts';
 
 /**
@@ -10,7 +9,16 @@ import type { ImportProgress } from './run.ts';
  */
 export type ImportProgressView = { running: boolean; matched: number; written: number; total: number };
 
-const boardOf = perContext(() => new Map<number, ImportProgressView>());
+const boards = new WeakMap<AppContext, Map<number, ImportProgressView>>();
+
+function boardOf(ctx: AppContext): Map<number, ImportProgressView> {
+  let b = boards.get(ctx);
+  if (!b) {
+    b = new Map();
+    boards.set(ctx, b);
+  }
+  return b;
+}
 
 /** Track an apply of `importId`: returns the progress callback and the function that ends the entry. */
 export function trackImport(

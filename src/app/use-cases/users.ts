@@ -8,7 +8,6 @@ import { sessions, users } from '../../db/schema/index.ts';
 import { type AuditActor, audit } from '../audit.ts';
 import type { AppContext } from '../context.ts';
 import { activeLockout, clearAccount, recordFailure, throttleKeys } from '../login-throttle.ts';
-import { perContext } from '../per-context.ts';
 
 const SESSION_DAYS = 30;
 
@@ -268,7 +267,16 @@ export async function logout(ctx: AppContext, token: string): Promise<void> {
  */
 export const SESSION_CACHE_MS = 5_000;
 type CachedSession = { user: PublicUser; at: number };
-const sessionCache = perContext(() => new Map<string, CachedSession>());
+const sessionCaches = new WeakMap<AppContext, Map<string, CachedSession>>();
+
+function sessionCache(ctx: AppContext): Map<string, CachedSession> {
+  let c = sessionCaches.get(ctx);
+  if (!c) {
+    c = new Map();
+    sessionCaches.set(ctx, c);
+  }
+  return c;
+}
 
 function evictUser(ctx: AppContext, userId: number) {
   for (const [k, v] of sessionCache(ctx)) if (v.user.id === userId) sessionCache(ctx).delete(k);
