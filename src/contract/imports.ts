@@ -114,13 +114,6 @@ export const importListItemOut = z.object({
   error: z.string().nullable(),
 });
 
-export const importProgressOut = z.object({
-  running: z.boolean(),
-  matched: z.number().int(),
-  written: z.number().int(),
-  total: z.number().int(),
-});
-
 export const importListQuery = z.object({
   previews: z
     .enum(['true', 'false', '1', '0'])

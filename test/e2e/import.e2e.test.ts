@@ -1,6 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import Papa from 'papaparse';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -180,28 +178,4 @@ describe('import in the browser', () => {
     expect(text).not.toContain('тот же ИНН');
     await shot(page, 'import-en');
   }, 120_000);
-
-  it('a large file: the bar shows how far the apply has got, then the result', async () => {
-    // 6,000 rows: three batches, each written while the next is matched (a few seconds here).
-    const lines = ['Название;Телефон'];
-    for (let i = 0; i < 6000; i++) {
-      const n = String(10_000_000 + i);
-      lines.push(`Эфир ${i} Медиа;+7 919 ${n.slice(1, 4)}-${n.slice(4, 6)}-${n.slice(6)}`);
-    }
-    const file = join(mkdtempSync(join(tmpdir(), 'fairbase-import-')), 'big.csv');
-    writeFileSync(file, lines.join('\n'), 'utf8');
-    const page = await newPage();
-    await openImport(page);
-    await page.locator('input[type=file]').setInputFiles(file);
-    await page.getByRole('table', { name: 'Решения по клиентам' }).waitFor({ timeout: 60_000 });
-    await page.getByRole('button', { name: 'Импортировать (6000 новых)' }).click();
-    // The polled progress: a percentage on the bar while the server writes.
-    const bar = page.getByRole('progressbar', { name: 'Импорт применяется' });
-    await bar.filter({ hasText: /\d+%/ }).waitFor({ timeout: 60_000 });
-    const percent = Number((await bar.innerText()).match(/(\d+)%/)?.[1] ?? -1);
-    expect(percent).toBeGreaterThanOrEqual(0);
-    expect(percent).toBeLessThanOrEqual(100);
-    await page.getByText(/Импорт №\d+ выполнен/).waitFor({ timeout: 120_000 });
-    expect(await bar.count()).toBe(0);
-  }, 240_000);
 });

@@ -10,7 +10,6 @@ import {
   listImports,
   previewImport,
 } from '../../app/import/run.ts';
-import { importProgress, trackImport } from '../../app/import/progress.ts';
 import { importFields } from '../../core/import/presets.ts';
 import type { Outcome } from '../../core/outcome.ts';
 import {
@@ -19,7 +18,6 @@ import {
   importListOut,
   importListQuery,
   importPlanOut,
-  importProgressOut,
   importUploadInput,
 } from '../../contract/imports.ts';
 import { idParam } from '../../contract/schemas.ts';
@@ -137,38 +135,15 @@ export function registerImportRoutes(root: FastifyInstance, ctx: AppContext) {
     },
     async (req, reply) => {
       const u = currentUser(req);
-      const progress = trackImport(ctx, req.params.id);
-      try {
-        const out = await applyImport(ctx, {
-          actor: { id: u.id, role: u.role },
-          importId: req.params.id,
-          settings: Object.fromEntries(
-            Object.entries(settingsOf(req.body)).filter(([, v]) => v !== undefined),
-          ) as ImportSettings,
-          onProgress: progress.onProgress,
-        });
-        return sendOutcome(reply, bodyPaths(out), 200, planView);
-      } finally {
-        progress.end();
-      }
+      const out = await applyImport(ctx, {
+        actor: { id: u.id, role: u.role },
+        importId: req.params.id,
+        settings: Object.fromEntries(
+          Object.entries(settingsOf(req.body)).filter(([, v]) => v !== undefined),
+        ) as ImportSettings,
+      });
+      return sendOutcome(reply, bodyPaths(out), 200, planView);
     },
-  );
-  app.get(
-    '/api/imports/:id/progress',
-    {
-      config: { access: IMPORTERS },
-      schema: {
-        tags: ['import'],
-        summary: "How far a running apply has got (this server instance's applies)",
-        description:
-          'While `POST /api/imports/:id/apply` runs on this instance: `running: true`, the rows matched and ' +
-          'written so far (a batch is written while the next is matched) of `total`. Otherwise `running: false` ' +
-          '(not started, finished, or applying on another instance).',
-        params: idParam,
-        response: { 200: importProgressOut },
-      },
-    },
-    async (req) => importProgress(ctx, req.params.id),
   );
   app.get(
     '/api/imports',

@@ -42,4 +42,3 @@ export type ExportFormat = z.output<typeof import('../../../src/contract/exports
 // Import (C20)
 export type ImportPlan = z.output<typeof import('../../../src/contract/imports.ts').importPlanOut>;
 export type ImportList = z.output<typeof import('../../../src/contract/imports.ts').importListOut>;
-export type ImportProgress = z.output<typeof import('../../../src/contract/imports.ts').importProgressOut>;

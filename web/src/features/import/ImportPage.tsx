@@ -18,7 +18,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { get, post } from '../../api/client.ts';
-import type { ImportList, ImportPlan, ImportProgress } from '../../api/types.ts';
+import type { ImportList, ImportPlan } from '../../api/types.ts';
 import { DASH, fmtDateTime } from '../../ui/format.ts';
 import { EmptyState, ErrorAlert, Loading } from '../../ui/states.tsx';
 import { reasonsText } from '../identity/reasonText.ts';
@@ -81,17 +81,6 @@ export default function ImportPage() {
     },
   });
   const plan = dryRun.data;
-  // While applying: how far the server has got (rows matched and written, each counted once).
-  const progress = useQuery({
-    queryKey: ['import-progress', plan?.id],
-    queryFn: () => get<ImportProgress>(`/api/imports/${plan!.id}/progress`),
-    enabled: apply.isPending && !!plan,
-    refetchInterval: 500,
-  });
-  const applied =
-    apply.isPending && progress.data?.running && progress.data.total > 0
-      ? Math.floor(((progress.data.matched + progress.data.written) / (2 * progress.data.total)) * 100)
-      : null;
   // The preview shows the mapping the server last checked: an edited mapping must be rechecked first.
   const mappingChanged = !!plan && !!mapping && mappingKey(mapping) !== mappingKey(plan.mapping);
   const restart = () => {
@@ -226,14 +215,7 @@ export default function ImportPage() {
               >
                 {t('import.apply', { count: plan.counts.created + confirm.length })}
               </Button>
-              {apply.isPending ? (
-                <Progress
-                  aria-label={t('import.applying')}
-                  percent={applied ?? 100}
-                  status="active"
-                  showInfo={applied !== null}
-                />
-              ) : null}
+              {apply.isPending ? <Progress percent={100} status="active" showInfo={false} /> : null}
               {apply.error ? <ErrorAlert error={apply.error} /> : null}
             </Space>
           </Card>
